@@ -1,0 +1,81 @@
+// Builds every shipped bundle. One entry file per bundle lives in src/entries/.
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const banner = `/*! Cardvault v${pkg.version} | MIT */`;
+
+/** Replaces the build-time constants; a tiny plugin so the version comes from package.json only. */
+function defineVersion() {
+  return {
+    name: 'cardvault-define-version',
+    transform(code) {
+      if (!code.includes('__CARDVAULT_VERSION__')) return null;
+      return { code: code.replaceAll('__CARDVAULT_VERSION__', JSON.stringify(pkg.version)), map: null };
+    },
+  };
+}
+
+const ts = (tsconfig) =>
+  typescript({
+    tsconfig,
+    compilerOptions: { noEmit: false, declaration: false, declarationDir: undefined, sourceMap: true, outDir: undefined, rootDir: undefined },
+    include: ['src/**/*.ts', 'server/src/**/*.ts'],
+    noEmitOnError: true,
+  });
+
+const browserPlugins = () => [defineVersion(), resolve({ browser: true }), ts('./tsconfig.json')];
+const min = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: /^!/ } });
+
+/** An IIFE for a `<script>` tag, unminified and minified, with source maps. */
+function iife(input, file, name) {
+  return {
+    input,
+    plugins: browserPlugins(),
+    output: [
+      { file: `dist/${file}.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner },
+      { file: `dist/${file}.min.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner, plugins: [min()] },
+    ],
+  };
+}
+
+/** An ESM bundle for bundlers; tree-shakeable (package.json says sideEffects: false). */
+function esm(input, file) {
+  return {
+    input,
+    plugins: browserPlugins(),
+    output: { file: `dist/${file}.mjs`, format: 'es', sourcemap: true, banner },
+  };
+}
+
+const serverExternal = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies ?? {}),
+];
+
+export default [
+  // Merchant page, script tag: the host side only.
+  iife('src/entries/cdn.ts', 'cardvault', 'Cardvault'),
+  // Merchant page, bundlers.
+  esm('src/entries/esm.ts', 'cardvault'),
+  // Direct mode (PCI SAQ A-EP): its own files, never part of the default bundles.
+  iife('src/entries/direct-cdn.ts', 'cardvault-direct', 'CardvaultDirect'),
+  esm('src/entries/direct.ts', 'cardvault-direct'),
+  // The frame document's script, served from the frame origin with integrity.
+  {
+    input: 'src/entries/frame.ts',
+    plugins: browserPlugins(),
+    output: { file: 'dist/frame/cardvault-frame.js', format: 'iife', sourcemap: true, banner, plugins: [min()] },
+  },
+  // The vault (Node): one file per entry, dependencies left external.
+  {
+    input: { cli: 'server/src/cli.ts', index: 'server/src/index.ts' },
+    plugins: [defineVersion(), ts('./server/tsconfig.json')],
+    external: (id) => serverExternal.some((m) => id === m || id.startsWith(`${m}/`)),
+    output: { dir: 'dist-server', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
+  },
+];

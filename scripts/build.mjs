@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// npm run build: rollup every bundle, emit .d.ts, write the frame document with its script's
+// integrity, and write dist/sri.json with the sha384 of every public file.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+for (const entry of readdirSync(dist)) if (entry !== '.gitkeep') rmSync(join(dist, entry), { recursive: true, force: true });
+rmSync(join(root, 'dist-server'), { recursive: true, force: true });
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+execFileSync(bin('rollup'), ['-c', '--silent'], { cwd: root, stdio: 'inherit' });
+execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--declarationDir', 'dist/types'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+export const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
+
+// The frame document: no inline script or style; its one script is pinned by integrity.
+const frameJs = readFileSync(join(dist, 'frame', 'cardvault-frame.js'));
+const template = readFileSync(join(root, 'src', 'frame', 'card.html'), 'utf8');
+mkdirSync(join(dist, 'frame'), { recursive: true });
+writeFileSync(
+  join(dist, 'frame', 'card.html'),
+  template.replaceAll('%FRAME_INTEGRITY%', sri(frameJs)).replaceAll('%VERSION%', pkg.version),
+);
+
+// sri.json: every public file a page or frame loads, with the versioned path a CDN serves immutable.
+const files = {};
+const walk = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'types') walk(path);
+    } else if (/\.(m?js|html)$/.test(name)) {
+      const rel = relative(dist, path).split('\\').join('/');
+      files[rel] = { integrity: sri(readFileSync(path)), path: `/v${pkg.version}/${rel}`, bytes: statSync(path).size };
+    }
+  }
+};
+walk(dist);
+writeFileSync(join(dist, 'sri.json'), `${JSON.stringify({ version: pkg.version, algorithm: 'sha384', files }, null, 2)}\n`);
+console.log(`built Cardvault v${pkg.version}: ${Object.keys(files).length} public files, sri.json written`);

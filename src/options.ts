@@ -1,0 +1,83 @@
+import { CardvaultError } from './errors/cardvault-error';
+import type { Locale } from './types';
+
+/** Options of the `Cardvault()` factory (and of `CardvaultDirect()`). */
+export interface CardvaultOptions {
+  /** Base URL of the tokenization API. Default `https://api.cardvault.dev`. */
+  apiBase?: string;
+  /** Origin that serves the Cardvault frames. Default `https://js.cardvault.dev`. */
+  frameOrigin?: string;
+  /** Frame language: `auto` (browser language) or one of en, es, fr, de. Default `auto`. */
+  locale?: Locale;
+  /** Time limits in milliseconds. */
+  timeouts?: {
+    /** One HTTP attempt. Default 10000. */
+    request?: number;
+    /** A whole tokenization, retries included. Default 30000. */
+    total?: number;
+    /** A frame's load and handshake. Default 15000. */
+    frameLoad?: number;
+  };
+}
+
+export interface ResolvedOptions {
+  apiBase: string;
+  frameOrigin: string;
+  locale: Locale;
+  timeouts: { request: number; total: number; frameLoad: number };
+}
+
+const DEFAULTS: ResolvedOptions = {
+  apiBase: 'https://api.cardvault.dev',
+  frameOrigin: 'https://js.cardvault.dev',
+  locale: 'auto',
+  timeouts: { request: 10_000, total: 30_000, frameLoad: 15_000 },
+};
+
+const KNOWN = new Set(['apiBase', 'frameOrigin', 'locale', 'timeouts']);
+const LOCALES = new Set<string>(['auto', 'en', 'es', 'fr', 'de']);
+
+/** Validates the factory's options: unknown keys and wrong types throw `invalid_argument`. */
+export function resolveOptions(options: unknown): ResolvedOptions {
+  if (options === undefined) return { ...DEFAULTS, timeouts: { ...DEFAULTS.timeouts } };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw bad('options', 'Options must be an object.');
+  }
+  const o = options as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw bad(k, `Unknown option "${k.slice(0, 40)}".`);
+  const out: ResolvedOptions = { ...DEFAULTS, timeouts: { ...DEFAULTS.timeouts } };
+  if (o.apiBase !== undefined) out.apiBase = httpUrl(o.apiBase, 'apiBase', false);
+  if (o.frameOrigin !== undefined) out.frameOrigin = httpUrl(o.frameOrigin, 'frameOrigin', true);
+  if (o.locale !== undefined) {
+    if (typeof o.locale !== 'string' || !LOCALES.has(o.locale)) throw bad('locale', 'locale must be auto, en, es, fr or de.');
+    out.locale = o.locale as Locale;
+  }
+  if (o.timeouts !== undefined) {
+    if (typeof o.timeouts !== 'object' || o.timeouts === null) throw bad('timeouts', 'timeouts must be an object.');
+    for (const [k, v] of Object.entries(o.timeouts as Record<string, unknown>)) {
+      if (k !== 'request' && k !== 'total' && k !== 'frameLoad') throw bad(`timeouts.${k.slice(0, 40)}`, 'Unknown timeout.');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 300_000) {
+        throw bad(`timeouts.${k}`, 'A timeout must be a number of milliseconds between 1 and 300000.');
+      }
+      out.timeouts[k] = v;
+    }
+  }
+  return out;
+}
+
+function httpUrl(value: unknown, param: string, originOnly: boolean): string {
+  if (typeof value !== 'string' || value.length > 2048) throw bad(param, `${param} must be an http(s) URL.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad(param, `${param} must be an absolute http(s) URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad(param, `${param} must be an http(s) URL.`);
+  if (originOnly) return url.origin;
+  return url.href.replace(/\/+$/, '');
+}
+
+function bad(param: string, message: string): CardvaultError {
+  return new CardvaultError('invalid_argument', { param, message });
+}

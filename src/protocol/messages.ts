@@ -1,0 +1,108 @@
+/**
+ * The closed, typed set of messages between the host page and Cardvault frames. Every message
+ * travels in one envelope; `parseEnvelope` is the only place that unpacks one.
+ *
+ * Transport: the frame's `hello` and the host's `connect` (which transfers a MessagePort) go over
+ * `window.postMessage` with an exact target origin; everything after travels on that private
+ * port, so the SDK's traffic never reaches the merchant's own `message` handlers.
+ */
+import type { SerializedError } from '../errors/cardvault-error';
+import type { BillingDetails, CardBrand, Locale, Token } from '../types';
+
+export const ENVELOPE_SOURCE = 'cardvault';
+
+export type ElementType = 'card' | 'cardNumber' | 'cardExpiry' | 'cardCvc' | 'postalCode';
+export const ELEMENT_TYPES: readonly ElementType[] = ['card', 'cardNumber', 'cardExpiry', 'cardCvc', 'postalCode'];
+
+/** Options the host forwards to a frame; the frame sanitises `style` and `fonts` itself. */
+export interface FrameOptions {
+  style?: unknown;
+  fonts?: unknown;
+  placeholder?: string;
+  /** Accessible name of the input (the frame has its own default per locale). */
+  label?: string;
+  disabled?: boolean;
+  /** Combined `card` element: hide the postal-code input. */
+  hidePostalCode?: boolean;
+  /** Combined `card` element: hide the brand icon. */
+  hideIcon?: boolean;
+}
+
+/** What the frame is told in its URL fragment (before any message is trusted). */
+export interface FrameParams {
+  /** Per-element random channel; every message must carry it. */
+  channel: string;
+  /** Per-`elements()` random group id: frames of one group may gather each other's values. */
+  group: string;
+  type: ElementType;
+  /** Exact origin of the host page: the only origin the frame accepts `connect` from. */
+  hostOrigin: string;
+  locale: Locale;
+}
+
+export interface ChangePayload {
+  empty: boolean;
+  complete: boolean;
+  brand: CardBrand | null;
+  /** A customer-facing validation error (never the value). */
+  error?: { code: string; message: string };
+}
+
+/** A credential as handed to the tokenizing frame for one request. */
+export interface WireCredential {
+  kind: 'key' | 'client_token';
+  value: string;
+}
+
+export interface TokenizeRequest {
+  requestId: string;
+  credential: WireCredential;
+  apiBase: string;
+  timeouts: { request: number; total: number };
+  billing?: BillingDetails;
+}
+
+export type TokenizeResult =
+  | { requestId: string; ok: true; token: Token }
+  | { requestId: string; ok: false; error: SerializedError };
+
+/** Messages a frame sends to the host. */
+export interface FrameToHost {
+  hello: { sdkVersion: string; protocolVersion: number };
+  ready: Record<string, never>;
+  change: ChangePayload;
+  focus: Record<string, never>;
+  blur: Record<string, never>;
+  escape: Record<string, never>;
+  resize: { height: number };
+  /** Auto-advance or Tab past the frame's edge: move focus to the next/previous element. */
+  advance: { direction: 'next' | 'previous' };
+  'tokenize-result': TokenizeResult;
+  /** A frame-side failure the host must surface (e.g. protocol mismatch). */
+  failure: { error: SerializedError };
+}
+
+/** Messages the host sends to a frame. */
+export interface HostToFrame {
+  connect: { sdkVersion: string; protocolVersion: number; options: FrameOptions };
+  update: { options: FrameOptions };
+  focus: Record<string, never>;
+  blur: Record<string, never>;
+  clear: Record<string, never>;
+  tokenize: TokenizeRequest;
+}
+
+export type MessageMap = FrameToHost & HostToFrame;
+export type MessageType = keyof MessageMap;
+
+export interface Envelope<T extends MessageType = MessageType> {
+  source: typeof ENVELOPE_SOURCE;
+  version: number;
+  channel: string;
+  type: T;
+  payload: MessageMap[T];
+}
+
+/** A message of one of the two directions, discriminated by `type`. */
+export type InboundFromFrame = { [K in keyof FrameToHost]: Envelope<K> }[keyof FrameToHost];
+export type InboundFromHost = { [K in keyof HostToFrame]: Envelope<K> }[keyof HostToFrame];

@@ -1,0 +1,1 @@
+declare const __CARDVAULT_VERSION__: string;
