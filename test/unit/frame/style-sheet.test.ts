@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { sanitiseStyle } from '../../../src/frame/style-sanitiser';
+import { BASE_CSS, buildStyleSheet } from '../../../src/frame/style-sheet';
+
+const TYPICAL = {
+  base: {
+    color: '#32325d',
+    fontFamily: '"Inter", -apple-system, sans-serif',
+    fontSize: '16px',
+    fontSmoothing: 'antialiased',
+    iconColor: '#8898aa',
+    '::placeholder': { color: '#aab7c4' },
+    ':focus': { color: '#1a1a2e' },
+    ':-webkit-autofill': { color: '#000', backgroundColor: '#fffbe6' },
+    '@media (max-width: 480px)': { fontSize: '18px', '::placeholder': { color: '#8892a0' } },
+  },
+  complete: { color: '#1a7f37' },
+  empty: { ':hover': { color: '#555' } },
+  invalid: { color: '#e25950', iconColor: '#e25950', transition: 'color .15s ease-out' },
+};
+
+describe('buildStyleSheet', () => {
+  it('builds the typical style', () => {
+    const { style, rejected } = sanitiseStyle(TYPICAL);
+    expect(rejected).toEqual([]);
+    expect(buildStyleSheet(style)).toMatchInlineSnapshot(`
+      ".cv-input{color:#32325d;font-family:"Inter", -apple-system, sans-serif;font-size:16px;-webkit-font-smoothing:antialiased}
+      .cv-brand{color:#8898aa}
+      .cv-input::placeholder{color:#aab7c4}
+      .cv-input:focus{color:#1a1a2e}
+      .cv-input:-webkit-autofill{color:#000;background-color:#fffbe6;-webkit-text-fill-color:#000;box-shadow:0 0 0 1000px #fffbe6 inset}
+      .cv-field--empty .cv-input:hover{color:#555}
+      .cv-field--complete .cv-input{color:#1a7f37}
+      .cv-field--invalid .cv-input{color:#e25950;transition:color .15s ease-out}
+      .cv-field--invalid .cv-brand{color:#e25950}
+      @media (max-width:480px){.cv-input{font-size:18px}.cv-input::placeholder{color:#8892a0}}"
+    `);
+  });
+
+  it('returns an empty string for no style', () => {
+    expect(buildStyleSheet({})).toBe('');
+    expect(buildStyleSheet(sanitiseStyle({ base: { ':hover': {} } }).style)).toBe('');
+  });
+
+  it('adds the autofill overrides only from the given colours', () => {
+    const css = buildStyleSheet(sanitiseStyle({ base: { ':-webkit-autofill': { color: 'red' } } }).style);
+    expect(css).toBe('.cv-input:-webkit-autofill{color:red;-webkit-text-fill-color:red}');
+  });
+
+  it('parses as CSS (constructed stylesheet)', () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`${BASE_CSS}\n${buildStyleSheet(sanitiseStyle(TYPICAL).style)}`);
+    const selectors = Array.from(sheet.cssRules, (r) => (r as CSSStyleRule).selectorText ?? (r as CSSMediaRule).conditionText);
+    expect(selectors).toContain('.cv-field--invalid .cv-brand');
+    expect(selectors).toContain('(max-width:480px)');
+  });
+});
+
+describe('BASE_CSS', () => {
+  it('sets the defaults the frame relies on', () => {
+    expect(BASE_CSS).toContain('font-size:16px');
+    expect(BASE_CSS).toMatch(/system-ui/);
+    expect(BASE_CSS).toMatch(/\.cv-input\{[^}]*background:transparent[^}]*border:0|\.cv-input\{[^}]*border:0[^}]*background:transparent/);
+    expect(BASE_CSS).toMatch(/\.cv-input:focus-visible\{outline:2px solid/);
+    expect(BASE_CSS).toMatch(/\.cv-error\{[^}]*clip-path:inset\(50%\)/);
+    expect(BASE_CSS).not.toMatch(/\.cv-error\{[^}]*display:none/);
+    expect(BASE_CSS).toMatch(/\.cv-brand\{/);
+    expect(BASE_CSS).toMatch(/\.cv-input--number\{flex:1 1/);
+    expect(BASE_CSS).toMatch(/@media \(max-width:319\.98px\)/);
+    // CSP-safe: nothing that loads a resource.
+    expect(BASE_CSS).not.toMatch(/url\(|@import/);
+  });
+});
