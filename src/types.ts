@@ -29,7 +29,6 @@ export interface CardPayload {
 export interface BillingDetails {
   name?: string;
   address_line1?: string;
-  address_line2?: string;
   address_city?: string;
   address_state?: string;
   address_zip?: string;
