@@ -19,6 +19,30 @@ function defineVersion() {
   };
 }
 
+/**
+ * Frame bundle only: drops the developer-facing messages from the error catalogue (~2 KB gzip).
+ * A frame never shows them: its errors travel to the host as codes, and the host's copy of the
+ * catalogue supplies the message (CardvaultError.fromJSON). Customer-facing text comes from
+ * src/frame/locales.ts. Fails the build if any entry is left unrewritten.
+ */
+function stripCatalogueMessages() {
+  const ENTRY = /entry\(('[a-z_]+', '[a-z]+', \d+), (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
+  return {
+    name: 'cardvault-strip-catalogue-messages',
+    transform(code, id) {
+      if (!id.endsWith('/src/errors/catalogue.ts')) return null;
+      const calls = (code.match(/: entry\(/g) ?? []).length;
+      let replaced = 0;
+      const out = code.replace(ENTRY, (_m, head) => {
+        replaced++;
+        return `entry(${head}, '')`;
+      });
+      if (replaced !== calls || calls === 0) this.error(`catalogue: rewrote ${replaced} of ${calls} entries; keep each entry on one line as entry('type', 'fix', status, 'message')`);
+      return { code: out, map: null };
+    },
+  };
+}
+
 const ts = (tsconfig) =>
   typescript({
     tsconfig,
@@ -68,7 +92,7 @@ export default [
   // The frame document's script, served from the frame origin with integrity.
   {
     input: 'src/entries/frame.ts',
-    plugins: browserPlugins(),
+    plugins: [stripCatalogueMessages(), ...browserPlugins()],
     output: { file: 'dist/frame/cardvault-frame.js', format: 'iife', sourcemap: true, banner, plugins: [min()] },
   },
   // The vault (Node): one file per entry, dependencies left external.

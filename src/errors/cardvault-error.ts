@@ -56,7 +56,9 @@ export class CardvaultError extends Error {
     const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     const code = isErrorCode(v.code) ? v.code : 'api_error';
     const init: CardvaultErrorInit = {};
-    if (typeof v.message === 'string') init.message = v.message.slice(0, 500);
+    // An empty message comes from the frame bundle, which ships without catalogue messages;
+    // this side's catalogue supplies it.
+    if (typeof v.message === 'string' && v.message !== '') init.message = v.message.slice(0, 500);
     if (typeof v.param === 'string') init.param = v.param;
     if (Array.isArray(v.fields)) init.fields = v.fields.filter((f): f is string => typeof f === 'string');
     if (typeof v.requestId === 'string') init.requestId = v.requestId;

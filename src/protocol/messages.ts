@@ -26,6 +26,8 @@ export interface FrameOptions {
   hidePostalCode?: boolean;
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
+  /** The vault's API base (`connect` only): the frame prefetches the encryption key set from it. */
+  apiBase?: string;
 }
 
 /** What the frame is told in its URL fragment (before any message is trusted). */

@@ -1,0 +1,180 @@
+// @vitest-environment happy-dom
+import { Window as HappyWindow } from 'happy-dom';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startFrame } from '../../../src/frame/frame-app';
+import { REGISTRY_KEY } from '../../../src/frame/registry';
+import { envelope } from '../../../src/protocol/envelope';
+import type { Envelope, FrameOptions } from '../../../src/protocol/messages';
+import { PROTOCOL_VERSION, VERSION } from '../../../src/version';
+import { typeText } from './helpers';
+
+vi.mock('../../../src/transport/key-set', () => ({ prefetchEncryptionKeys: vi.fn() }));
+const { prefetchEncryptionKeys } = await import('../../../src/transport/key-set');
+
+const HOST = 'https://shop.example';
+const FRAMES = 'https://frames.cardvault.test';
+const CHANNEL = 'c'.repeat(22);
+const GROUP = 'g'.repeat(22);
+
+interface FakePort {
+  postMessage: ReturnType<typeof vi.fn>;
+  onmessage: ((e: { data: unknown }) => void) | null;
+  sent(): Envelope[];
+}
+function fakePort(): FakePort {
+  const postMessage = vi.fn();
+  return { postMessage, onmessage: null, sent: () => postMessage.mock.calls.map((c) => c[0] as Envelope) };
+}
+
+const windows: HappyWindow[] = [];
+afterEach(async () => {
+  for (const w of windows.splice(0)) await w.happyDOM.close();
+  vi.clearAllMocks();
+});
+
+function boot(type = 'card', extra: Record<string, string> = {}) {
+  const params = new URLSearchParams({ channel: CHANNEL, group: GROUP, type, hostOrigin: HOST, locale: 'en', ...extra });
+  const win = new HappyWindow({ url: `${FRAMES}/v${VERSION}/frame/card.html#${params}` });
+  windows.push(win);
+  const parent = { postMessage: vi.fn(), frames: [] as unknown[] };
+  const w = win as unknown as Window;
+  Object.defineProperty(win, 'parent', { value: parent, configurable: true });
+  const app = startFrame({ win: w, parent: parent as unknown as Window });
+  const deliver = (data: unknown, init: { origin?: string; source?: unknown; ports?: unknown[] } = {}) =>
+    win.dispatchEvent(new win.MessageEvent('message', { data, origin: init.origin ?? HOST, source: (init.source === undefined ? parent : init.source) as never, ports: (init.ports ?? []) as never }));
+  const connect = (options: FrameOptions = {}, port = fakePort()) => {
+    deliver(envelope(CHANNEL, 'connect', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, options }), { ports: [port] });
+    return port;
+  };
+  return { win, w, parent, app, deliver, connect };
+}
+
+describe('handshake', () => {
+  it('greets the exact host origin with its versions', () => {
+    const { parent, app } = boot();
+    expect(app).not.toBeNull();
+    expect(parent.postMessage).toHaveBeenCalledTimes(1);
+    const [msg, target] = parent.postMessage.mock.calls[0]!;
+    expect(target).toBe(HOST);
+    expect(msg).toEqual(envelope(CHANNEL, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION }));
+  });
+
+  it('stays silent with an invalid fragment', () => {
+    const { parent, app } = boot('card', { hostOrigin: '*' });
+    expect(app).toBeNull();
+    expect(parent.postMessage).not.toHaveBeenCalled();
+  });
+
+  it('accepts a valid connect and replies ready on the port', () => {
+    const { app, connect } = boot();
+    const port = connect();
+    expect(app!.connected()).toBe(true);
+    expect(port.sent().map((m) => m.type)).toContain('ready');
+    for (const m of port.sent()) expect(m).toMatchObject({ source: 'cardvault', channel: CHANNEL, version: PROTOCOL_VERSION });
+  });
+
+  const valid = () => envelope(CHANNEL, 'connect', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, options: {} });
+  it.each([
+    ['a wrong origin', { origin: 'https://evil.example' }, valid],
+    ['a look-alike origin', { origin: 'https://shop.example.evil.example' }, valid],
+    ['the frame origin itself', { origin: FRAMES }, valid],
+    ['a wrong source window', { source: { postMessage() {} } }, valid],
+    ['no source window', { source: null }, valid],
+    ['a wrong channel', {}, () => ({ ...valid(), channel: 'x'.repeat(22) })],
+    ['a message that is not ours', {}, () => ({ type: 'connect', payload: {} })],
+    ['a malformed payload', {}, () => ({ ...valid(), payload: null })],
+    ['a frame-to-host type', {}, () => envelope(CHANNEL, 'ready', {})],
+  ])('ignores a connect from %s', (_name, init, data) => {
+    const { app, deliver } = boot();
+    const port = fakePort();
+    deliver(data(), { ...init, ports: [port] });
+    expect(app!.connected()).toBe(false);
+    expect(port.postMessage).not.toHaveBeenCalled();
+  });
+
+  it('ignores a connect without a port', () => {
+    const { app, deliver } = boot();
+    deliver(valid(), { ports: [] });
+    expect(app!.connected()).toBe(false);
+  });
+
+  it.each([
+    ['envelope version', () => ({ ...valid(), version: PROTOCOL_VERSION + 1 })],
+    ['handshake protocolVersion', () => envelope(CHANNEL, 'connect', { sdkVersion: '9.9.9', protocolVersion: PROTOCOL_VERSION + 1, options: {} })],
+  ])('answers a %s mismatch with a coded failure and does not connect', (_name, data) => {
+    const { app, deliver } = boot();
+    const port = fakePort();
+    deliver(data(), { ports: [port] });
+    expect(app!.connected()).toBe(false);
+    expect(port.sent()).toHaveLength(1);
+    expect(port.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'protocol_version_mismatch' } } });
+  });
+
+  it('accepts only the first connect', () => {
+    const { connect } = boot();
+    connect();
+    const second = connect();
+    expect(second.postMessage).not.toHaveBeenCalled();
+  });
+
+  it('prefetches the key set when connect carries the API base', () => {
+    const { connect } = boot();
+    connect({ apiBase: 'https://api.cardvault.test' });
+    expect(prefetchEncryptionKeys).toHaveBeenCalledWith('https://api.cardvault.test');
+  });
+});
+
+describe('after connect', () => {
+  it('only accepts port messages with the channel and version', () => {
+    const { win, connect } = boot();
+    const port = connect();
+    const input = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
+    port.onmessage!({ data: { ...envelope(CHANNEL, 'update', { options: { disabled: true } }), channel: 'x'.repeat(22) } });
+    expect(input.disabled).toBe(false);
+    port.onmessage!({ data: { ...envelope(CHANNEL, 'update', { options: { disabled: true } }), version: 99 } });
+    expect(input.disabled).toBe(false);
+    port.onmessage!({ data: envelope(CHANNEL, 'update', { options: { disabled: true, placeholder: 'Card' } }) });
+    expect(input.disabled).toBe(true);
+    expect(input.placeholder).toBe('Card');
+  });
+
+  it('sends change events without the value, and Escape', () => {
+    const { win, connect } = boot('cardNumber');
+    const port = connect();
+    const input = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
+    typeText(input, '4242424242424242');
+    input.dispatchEvent(new win.KeyboardEvent('keydown', { key: 'Escape' }) as unknown as Event);
+    const types = port.sent().map((m) => m.type);
+    expect(types).toEqual(expect.arrayContaining(['ready', 'focus', 'change', 'advance', 'escape']));
+    const wire = JSON.stringify(port.sent());
+    expect(wire).not.toContain('4242');
+    expect(port.sent().filter((m) => m.type === 'change').at(-1)!.payload).toEqual({ empty: false, complete: true, brand: 'visa' });
+  });
+
+  it('sends nothing but ready (and its height) until the host asked', () => {
+    const { win, connect } = boot('cardNumber');
+    const input = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
+    typeText(input, '42');
+    const port = connect();
+    expect(port.sent().map((m) => m.type).filter((t) => t !== 'resize')).toEqual(['ready']);
+  });
+
+  it('applies styles through an adopted stylesheet, never a style attribute', () => {
+    const { win, connect } = boot();
+    connect({ style: { base: { color: 'navy', backgroundImage: 'url(https://evil.example/x)' } } });
+    const sheets = win.document.adoptedStyleSheets;
+    const css = sheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n');
+    expect(css).toContain('navy');
+    expect(css).not.toContain('evil');
+    expect(win.document.querySelectorAll('[style], style')).toHaveLength(0);
+  });
+
+  it('publishes a non-enumerable registry entry', () => {
+    const { win, connect } = boot('cardNumber');
+    connect();
+    expect(Object.keys(win)).not.toContain(REGISTRY_KEY);
+    const entry = (win as unknown as Record<string, { group: string; type: string }>)[REGISTRY_KEY]!;
+    expect(entry).toMatchObject({ group: GROUP, type: 'cardNumber' });
+    expect(() => Object.defineProperty(win, REGISTRY_KEY, { value: {} })).toThrow();
+  });
+});
