@@ -20,25 +20,39 @@ function defineVersion() {
 }
 
 /**
- * Frame bundle only: drops the developer-facing messages from the error catalogue (~2 KB gzip).
- * A frame never shows them: its errors travel to the host as codes, and the host's copy of the
- * catalogue supplies the message (CardvaultError.fromJSON). Customer-facing text comes from
- * src/frame/locales.ts. Fails the build if any entry is left unrewritten.
+ * Drops developer-facing messages from the error catalogue in browser bundles, where they are
+ * never shown:
+ * - `vault`: the host bundles drop the messages of vault-only codes (VAULT_ENTRIES), which always
+ *   arrive with the vault's own message;
+ * - `all`: the frame drops every message: its errors travel to the host as codes and the host's
+ *   copy supplies the message (CardvaultError.fromJSON); customer-facing text comes from
+ *   src/frame/locales.ts.
+ * Fails the build if an entry in scope is left unrewritten.
  */
-function stripCatalogueMessages() {
+function stripCatalogueMessages(scope) {
   const ENTRY = /entry\(('[a-z_]+', '[a-z]+', \d+), (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
   return {
     name: 'cardvault-strip-catalogue-messages',
     transform(code, id) {
       if (!id.endsWith('/src/errors/catalogue.ts')) return null;
-      const calls = (code.match(/: entry\(/g) ?? []).length;
+      let from = 0;
+      let to = code.length;
+      if (scope === 'vault') {
+        from = code.indexOf('const VAULT_ENTRIES = {');
+        // The object ends at the first line that starts with '}' ('} as const …' in TS, '};' in JS).
+        const end = from < 0 ? -1 : code.slice(from).search(/\n\}/);
+        if (from < 0 || end < 0) this.error('catalogue: VAULT_ENTRIES not found');
+        to = from + end;
+      }
+      const part = code.slice(from, to);
+      const calls = (part.match(/: entry\(/g) ?? []).length;
       let replaced = 0;
-      const out = code.replace(ENTRY, (_m, head) => {
+      const out = part.replace(ENTRY, (_m, head) => {
         replaced++;
         return `entry(${head}, '')`;
       });
       if (replaced !== calls || calls === 0) this.error(`catalogue: rewrote ${replaced} of ${calls} entries; keep each entry on one line as entry('type', 'fix', status, 'message')`);
-      return { code: out, map: null };
+      return { code: code.slice(0, from) + out + code.slice(to), map: null };
     },
   };
 }
@@ -51,7 +65,8 @@ const ts = (tsconfig) =>
     noEmitOnError: true,
   });
 
-const browserPlugins = () => [defineVersion(), resolve({ browser: true }), ts('./tsconfig.json')];
+const browserPlugins = (strip = 'vault') => [stripCatalogueMessages(strip), defineVersion(), resolve({ browser: true }), ts('./tsconfig.json')];
+const minEsm = () => terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: /^!/ } });
 const min = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: /^!/ } });
 
 /** An IIFE for a `<script>` tag, unminified and minified, with source maps. */
@@ -71,7 +86,8 @@ function esm(input, file) {
   return {
     input,
     plugins: browserPlugins(),
-    output: { file: `dist/${file}.mjs`, format: 'es', sourcemap: true, banner },
+    // Minified too (with a source map): exports stay named, so bundlers still tree-shake it.
+    output: { file: `dist/${file}.mjs`, format: 'es', sourcemap: true, banner, plugins: [minEsm()] },
   };
 }
 
@@ -92,7 +108,7 @@ export default [
   // The frame document's script, served from the frame origin with integrity.
   {
     input: 'src/entries/frame.ts',
-    plugins: [stripCatalogueMessages(), ...browserPlugins()],
+    plugins: browserPlugins('all'),
     output: { file: 'dist/frame/cardvault-frame.js', format: 'iife', sourcemap: true, banner, plugins: [min()] },
   },
   // The vault (Node): one file per entry, dependencies left external.

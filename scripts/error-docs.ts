@@ -13,7 +13,9 @@ export function renderErrorDocs(): string {
     '| code | type | who can fix it | HTTP | message |',
     '| --- | --- | --- | --- | --- |',
   ];
-  for (const [code, e] of Object.entries(CATALOGUE)) {
+  const order = ['validation_error', 'card_error', 'invalid_request_error', 'authentication_error', 'rate_limit_error', 'api_error', 'network_error'];
+  const rows = Object.entries(CATALOGUE).sort(([a, x], [b, y]) => order.indexOf(x.type) - order.indexOf(y.type) || a.localeCompare(b));
+  for (const [code, e] of rows) {
     lines.push(`| \`${code}\` | ${e.type} | ${e.fix} | ${e.status || '—'} | ${e.message.replaceAll('|', '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -72,12 +72,9 @@ function isDate(value: unknown): value is Date {
 }
 
 function readNow(value: unknown): Clock {
-  if (value === undefined) {
-    const d = new Date();
-    return { year: d.getFullYear(), month: d.getMonth() + 1 };
-  }
-  if (!isDate(value) || Number.isNaN(value.getTime())) throw invalidArgument('now', 'a valid Date');
-  return { year: value.getFullYear(), month: value.getMonth() + 1 };
+  const d = value === undefined ? new Date() : value;
+  if (!isDate(d) || Number.isNaN(d.getTime())) throw invalidArgument('now', 'a valid Date');
+  return { year: d.getFullYear(), month: d.getMonth() + 1 };
 }
 
 /** A month or year as a trimmed digit string, or null when it cannot be one. */
@@ -95,12 +92,9 @@ function readPart(value: unknown, param: string): string | null {
   return trimmed.length <= 4 && isDigits(trimmed) ? trimmed : null;
 }
 
+/** ASCII digits only (`\d` without the `u` flag is exactly 0-9); true for ''. */
 function isDigits(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return /^\d*$/.test(s);
 }
 
 function validateCombined(value: string, clock: Clock): ExpiryValidation {

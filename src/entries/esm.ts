@@ -4,6 +4,21 @@
  */
 export { createInstance as Cardvault } from '../host/cardvault';
 export type { CardvaultInstance } from '../host/cardvault';
+export type {
+  CardvaultElement,
+  CardvaultElements,
+  ElementType,
+  ElementOptions,
+  ElementsOptions,
+  ElementStyle,
+  StyleRules,
+  FontSource,
+  ElementError,
+  ElementEventMap,
+  ElementEventName,
+  ElementEventHandler,
+  TokenExtra,
+} from '../host/types';
 export type { CardvaultOptions } from '../options';
 export { CardvaultError, isCardvaultError, CATALOGUE } from '../errors';
 export type { ErrorCode, ErrorType, SerializedError } from '../errors';

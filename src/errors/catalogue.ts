@@ -33,7 +33,8 @@ function entry(type: ErrorType, fix: Fixer, status: number, message: string): Ca
   return { type, fix, status, message };
 }
 
-export const CATALOGUE = {
+/** Codes the SDK itself raises (in the host, the frame or direct mode); the vault may raise them too. */
+const SDK_ENTRIES = {
   // ---- validation_error: card fields the customer typed (SDK validates before any request) ----
   invalid_number: entry('validation_error', 'customer', 400, 'The card number is not a valid card number.'),
   incomplete_number: entry('validation_error', 'customer', 400, 'The card number is incomplete.'),
@@ -48,6 +49,43 @@ export const CATALOGUE = {
   incomplete_postal_code: entry('validation_error', 'customer', 400, 'The postal code is incomplete.'),
   invalid_name: entry('validation_error', 'customer', 400, 'The name on the card is not valid.'),
 
+  // ---- invalid_request_error: the merchant's integration sent something wrong ----
+  invalid_argument: entry('invalid_request_error', 'merchant', 400, 'A function was called with an argument of the wrong type or shape.'),
+  encryption_key_unknown: entry('invalid_request_error', 'merchant', 400, 'The encryption key (kid) is unknown. Fetch the current key set and retry.'),
+  encryption_key_retired: entry('invalid_request_error', 'merchant', 400, 'The encryption key (kid) has been retired. Fetch the current key set and retry.'),
+  secure_context_required: entry('invalid_request_error', 'merchant', 400, 'A live-mode key can only be used on a secure (https) page.'),
+  element_not_mounted: entry('invalid_request_error', 'merchant', 400, 'The element is not mounted.'),
+  element_destroyed: entry('invalid_request_error', 'merchant', 400, 'The element has been destroyed.'),
+  element_exists: entry('invalid_request_error', 'merchant', 400, 'An element of this type already exists in this elements group.'),
+  mount_target_missing: entry('invalid_request_error', 'merchant', 400, 'The mount target was not found in the document.'),
+  protocol_version_mismatch: entry('invalid_request_error', 'merchant', 400, 'The Cardvault frame and the host script are different versions. Load matching versions.'),
+
+  // ---- authentication_error: keys and client tokens ----
+  secret_key_in_browser: entry('authentication_error', 'merchant', 401, 'Secret (sk_) and restricted (rk_) keys must never be used in a browser. Use your publishable key (pk_test_… or pk_live_…).'),
+  invalid_publishable_key: entry('authentication_error', 'merchant', 401, 'The publishable key is missing or malformed. Use your publishable key (pk_test_… or pk_live_…).'),
+  client_token_invalid: entry('authentication_error', 'merchant', 401, 'The client token is malformed or its signature is not valid.'),
+
+  // ---- rate_limit_error ----
+  rate_limited: entry('rate_limit_error', 'network', 429, 'Too many requests. Retry after the delay in Retry-After.'),
+
+  // ---- api_error ----
+  api_error: entry('api_error', 'internal', 500, 'An internal error occurred.'),
+  invalid_response: entry('api_error', 'internal', 502, 'The server sent a response the SDK could not understand.'),
+  encryption_keys_invalid: entry('api_error', 'internal', 502, 'The encryption key set from the vault is missing or malformed.'),
+
+  // ---- network_error ----
+  network_failure: entry('network_error', 'network', 0, 'The request could not reach Cardvault. Check the connection and retry.'),
+  timeout: entry('network_error', 'network', 0, 'The request timed out.'),
+  aborted: entry('network_error', 'merchant', 0, 'The request was aborted.'),
+  frame_load_failed: entry('network_error', 'network', 0, 'A Cardvault frame failed to load (blocked, not found or timed out).'),
+} as const satisfies Record<string, CatalogueEntry>;
+
+/**
+ * Codes only the vault raises. A browser receives them with the vault's own message, so the
+ * browser bundles ship them without messages (rollup.config.mjs); test/unit/errors checks that no
+ * browser code raises one of these.
+ */
+const VAULT_ENTRIES = {
   // ---- card_error: the (sandbox) processor's answer ----
   card_declined: entry('card_error', 'customer', 402, 'The card was declined.'),
   insufficient_funds: entry('card_error', 'customer', 402, 'The card has insufficient funds.'),
@@ -56,7 +94,6 @@ export const CATALOGUE = {
   processing_error: entry('card_error', 'network', 402, 'An error occurred while processing the card. Try again.'),
 
   // ---- invalid_request_error: the merchant's integration sent something wrong ----
-  invalid_argument: entry('invalid_request_error', 'merchant', 400, 'A function was called with an argument of the wrong type or shape.'),
   parameter_missing: entry('invalid_request_error', 'merchant', 400, 'A required parameter is missing.'),
   parameter_invalid: entry('invalid_request_error', 'merchant', 400, 'A parameter has an invalid value.'),
   parameter_unknown: entry('invalid_request_error', 'merchant', 400, 'The request contains an unknown parameter.'),
@@ -73,42 +110,21 @@ export const CATALOGUE = {
   origin_not_allowed: entry('invalid_request_error', 'merchant', 403, "This origin is not in the key's allowed origins."),
   encryption_required: entry('invalid_request_error', 'merchant', 400, 'Live-mode tokenization requires an encrypted card payload (encrypted_card).'),
   encrypted_payload_invalid: entry('invalid_request_error', 'merchant', 400, 'The encrypted card payload could not be decrypted or is malformed.'),
-  encryption_key_unknown: entry('invalid_request_error', 'merchant', 400, 'The encryption key (kid) is unknown. Fetch the current key set and retry.'),
-  encryption_key_retired: entry('invalid_request_error', 'merchant', 400, 'The encryption key (kid) has been retired. Fetch the current key set and retry.'),
-  secure_context_required: entry('invalid_request_error', 'merchant', 400, 'A live-mode key can only be used on a secure (https) page.'),
-  element_not_mounted: entry('invalid_request_error', 'merchant', 400, 'The element is not mounted.'),
-  element_destroyed: entry('invalid_request_error', 'merchant', 400, 'The element has been destroyed.'),
-  element_exists: entry('invalid_request_error', 'merchant', 400, 'An element of this type already exists in this elements group.'),
-  mount_target_missing: entry('invalid_request_error', 'merchant', 400, 'The mount target was not found in the document.'),
-  protocol_version_mismatch: entry('invalid_request_error', 'merchant', 400, 'The Cardvault frame and the host script are different versions. Load matching versions.'),
 
   // ---- authentication_error: keys and client tokens ----
-  secret_key_in_browser: entry('authentication_error', 'merchant', 401, 'Secret (sk_) and restricted (rk_) keys must never be used in a browser. Use your publishable key (pk_test_… or pk_live_…).'),
-  invalid_publishable_key: entry('authentication_error', 'merchant', 401, 'The publishable key is missing or malformed. Use your publishable key (pk_test_… or pk_live_…).'),
   api_key_invalid: entry('authentication_error', 'merchant', 401, 'The API key is not valid.'),
   api_key_revoked: entry('authentication_error', 'merchant', 401, 'The API key has been revoked.'),
   api_key_expired: entry('authentication_error', 'merchant', 401, 'The API key was rolled and its grace period has ended.'),
   secret_key_required: entry('authentication_error', 'merchant', 401, 'This endpoint requires a secret key in the Authorization header.'),
   browser_origin_refused: entry('authentication_error', 'merchant', 403, 'Secret-key endpoints refuse browser requests (an Origin header was sent). Call them from your server.'),
-  client_token_invalid: entry('authentication_error', 'merchant', 401, 'The client token is malformed or its signature is not valid.'),
   client_token_expired: entry('authentication_error', 'merchant', 401, 'The client token has expired. Mint a new one on your server.'),
   client_token_exhausted: entry('authentication_error', 'merchant', 401, 'The client token has no uses left. Mint a new one on your server.'),
 
   // ---- rate_limit_error ----
-  rate_limited: entry('rate_limit_error', 'network', 429, 'Too many requests. Retry after the delay in Retry-After.'),
   card_testing_suspected: entry('rate_limit_error', 'customer', 429, 'Too many failed attempts. Try again later.'),
-
-  // ---- api_error ----
-  api_error: entry('api_error', 'internal', 500, 'An internal error occurred.'),
-  invalid_response: entry('api_error', 'internal', 502, 'The server sent a response the SDK could not understand.'),
-  encryption_keys_invalid: entry('api_error', 'internal', 502, 'The encryption key set from the vault is missing or malformed.'),
-
-  // ---- network_error ----
-  network_failure: entry('network_error', 'network', 0, 'The request could not reach Cardvault. Check the connection and retry.'),
-  timeout: entry('network_error', 'network', 0, 'The request timed out.'),
-  aborted: entry('network_error', 'merchant', 0, 'The request was aborted.'),
-  frame_load_failed: entry('network_error', 'network', 0, 'A Cardvault frame failed to load (blocked, not found or timed out).'),
 } as const satisfies Record<string, CatalogueEntry>;
+
+export const CATALOGUE = { ...SDK_ENTRIES, ...VAULT_ENTRIES } as const;
 
 /** Every error code Cardvault can produce. A literal union: it narrows in a `switch`. */
 export type ErrorCode = keyof typeof CATALOGUE;

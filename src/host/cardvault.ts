@@ -1,7 +1,11 @@
-import { isSecureContextNow, parseCredential, type Credential } from '../auth/credential';
+import { isSecureContextNow, parseCredential, type Credential, type CredentialSource } from '../auth/credential';
 import { CardvaultError } from '../errors/cardvault-error';
 import { resolveOptions, type CardvaultOptions, type ResolvedOptions } from '../options';
+import type { Token } from '../types';
 import { VERSION } from '../version';
+import { createToken } from './create-token';
+import { createElements } from './elements';
+import type { CardvaultElement, CardvaultElements, ElementsOptions, TokenExtra } from './types';
 
 /** What the host side knows about one `Cardvault()` instance. Never holds card data. */
 export interface HostContext {
@@ -17,6 +21,20 @@ export interface CardvaultInstance {
   readonly version: string;
   /** `true` for a live key or token, `false` for test, `undefined` until a minted token is seen. */
   readonly livemode: boolean | undefined;
+  /**
+   * Creates a group of card elements (one combined `card`, or split `cardNumber`, `cardExpiry`,
+   * `cardCvc`, `postalCode`) sharing fonts, locale and default style.
+   */
+  elements(options?: ElementsOptions): CardvaultElements;
+  /**
+   * Tokenizes the card in an element (for split fields, any element of the group: the card-number
+   * frame tokenizes). Resolves with the token; rejects with a `CardvaultError` (validation errors
+   * carry `fields`).
+   *
+   * @example
+   * const token = await cardvault.createToken(card, { name: 'Jenny Rosen' });
+   */
+  createToken(element: CardvaultElement, extra?: TokenExtra): Promise<Token>;
 }
 
 /**
@@ -41,8 +59,17 @@ export function createHostContext(source: unknown, options: unknown): HostContex
  * @example
  * const cardvault = Cardvault('pk_test_51Hx…', { locale: 'auto' });
  */
-export function createInstance(source: unknown, options?: CardvaultOptions): CardvaultInstance {
+export function createInstance(source: CredentialSource, options?: CardvaultOptions): CardvaultInstance {
   if (arguments.length === 0) throw new CardvaultError('invalid_publishable_key', { param: 'publishableKey' });
   const context = createHostContext(source, options);
-  return { version: VERSION, livemode: context.livemode };
+  let livemode = context.livemode;
+  return {
+    version: VERSION,
+    get livemode() {
+      return livemode;
+    },
+    elements: (o?: ElementsOptions) => createElements(context, o),
+    createToken: (element: CardvaultElement, extra?: TokenExtra) =>
+      createToken(context, element, extra, (l) => (livemode = l)),
+  };
 }

@@ -34,7 +34,8 @@ export function parseToken(value: unknown, requestId?: string): Token {
     !isOptionalText(card.name) ||
     !isOptionalText(card.address_zip)
   ) {
-    throw new CardvaultError('invalid_response', { message: 'The vault answered with something that is not a token.', requestId });
+    // The catalogue's invalid_response message already says it: the vault's answer was not understood.
+    throw new CardvaultError('invalid_response', { requestId });
   }
   const token: Token = {
     id: value.id,

@@ -1,0 +1,48 @@
+/** `cardvault.elements()`: a group of elements sharing fonts, locale, default style and a group id. */
+import { CardvaultError } from '../errors/cardvault-error';
+import { ELEMENT_TYPES, type ElementType } from '../protocol/messages';
+import type { HostContext } from './cardvault';
+import { resolveOptions } from '../options';
+import { createElement, handles, type Group } from './element';
+import { resolveLocale } from './iframe-title';
+import { randomId } from './random-id';
+import type { CardvaultElements } from './types';
+import { bad, checkOptions, ELEMENT_OPTIONS } from './validate';
+
+/**
+ * Creates an elements group. Its random `group` id tells the frames which siblings may exchange
+ * values (same origin, same group) when the card-number frame tokenizes split fields.
+ *
+ * @example
+ * const elements = cardvault.elements({ locale: 'fr' });
+ * const number = elements.create('cardNumber', { placeholder: '1234 1234 1234 1234' });
+ */
+export function createElements(ctx: HostContext, options?: unknown): CardvaultElements {
+  const { locale, ...defaults } = checkOptions(options, 'options', 'fonts style locale');
+  const group: Group = {
+    ctx,
+    id: randomId(),
+    // The factory's own check (auto, en, es, fr, de) validates the group's locale.
+    locale: resolveLocale(locale ? resolveOptions({ locale }).locale : ctx.options.locale),
+    defaults,
+    members: new Map(),
+  };
+  return {
+    create(type: ElementType, opts?: unknown) {
+      if (!ELEMENT_TYPES.includes(type)) throw bad('type');
+      const o = checkOptions(opts, 'options', ELEMENT_OPTIONS);
+      const m = group.members;
+      // One of each type per group, and the combined card never mixed with split fields: the
+      // frames of a group gather each other's values by type.
+      if (m.has(type) || (m.size > 0 && (type === 'card' || m.has('card')))) {
+        throw new CardvaultError('element_exists', { param: 'type' });
+      }
+      const element = createElement(group, type, o);
+      m.set(type, handles.get(element)!);
+      return element;
+    },
+    getElement(type: ElementType) {
+      return group.members.get(type)?.element ?? null;
+    },
+  } as CardvaultElements;
+}

@@ -1,0 +1,47 @@
+/** Argument checks of the host API: misuse throws `invalid_argument` naming the parameter. */
+import { CardvaultError } from '../errors/cardvault-error';
+
+/** `invalid_argument` for `param`; the catalogue's message plus the param name say enough. */
+export const bad = (param: string): CardvaultError => new CardvaultError('invalid_argument', { param });
+
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// s: a style object by state, b: a boolean, f: a fonts array; any other allowed key is a string of
+// at most 200 characters (placeholder, label, billing details).
+const KINDS: Record<string, string> = { style: 's', disabled: 'b', hidePostalCode: 'b', hideIcon: 'b', fonts: 'f' };
+const STATES = ['base', 'complete', 'empty', 'invalid'];
+
+/** Allowed keys of `elements.create()` / `element.update()` options. */
+export const ELEMENT_OPTIONS = 'style placeholder label disabled hidePostalCode hideIcon';
+/** Allowed keys of `createToken()`'s billing details. */
+export const BILLING = 'name address_line1 address_city address_state address_zip address_country';
+
+/**
+ * Checks an options object against `allowed` (a space-separated key list) and returns a shallow
+ * copy without `undefined` values. Styles and fonts are only checked for shape here; the frame,
+ * the side that applies them, sanitises their contents.
+ */
+export function checkOptions(options: unknown, param: string, allowed: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (options === undefined) return out;
+  if (!isObject(options)) throw bad(param);
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined) continue;
+    const kind = KINDS[k];
+    if (
+      !allowed.split(' ').includes(k) ||
+      !(kind === 'b'
+        ? typeof v === 'boolean'
+        : kind === 's'
+          ? isObject(v) && Object.keys(v).every((s) => STATES.includes(s) && isObject(v[s]))
+          : kind === 'f'
+            ? Array.isArray(v) && v.length <= 10 && v.every(isObject)
+            : typeof v === 'string' && v.length <= 200)
+    ) {
+      throw bad(`${param}.${k}`);
+    }
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,538 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"url": "https://merchant.test/checkout"}
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CardvaultError, isCardvaultError } from '../../../src/errors';
+import { createInstance } from '../../../src/host/cardvault';
+import type { CardvaultElement } from '../../../src/host/types';
+import { PROTOCOL_VERSION, VERSION } from '../../../src/version';
+import { countWindowListeners, fakeFrame, FRAME_ORIGIN, tick, type FakeFrame } from './fake-frame';
+
+const KEY = 'pk_test_abcdefghijklmnopqrstuvwx';
+const TOKEN = {
+  id: 'tok_123',
+  object: 'token',
+  livemode: false,
+  created: 1,
+  expires_at: 2,
+  used: false,
+  card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2040, fingerprint: 'fp' },
+} as const;
+
+const cv = (timeouts: { frameLoad?: number; total?: number } = {}) =>
+  createInstance(KEY, { frameOrigin: FRAME_ORIGIN, apiBase: 'https://api.cardvault.test', timeouts });
+
+/** Expects `fn` to throw (or a promise to reject) with a CardvaultError of `code`. */
+function expectCode(fn: () => unknown, code: string, param?: string) {
+  try {
+    fn();
+  } catch (e) {
+    expect(isCardvaultError(e)).toBe(true);
+    expect((e as CardvaultError).code).toBe(code);
+    if (param) expect((e as CardvaultError).param).toBe(param);
+    return;
+  }
+  throw new Error(`expected ${code}`);
+}
+async function rejectsWith(p: Promise<unknown>, code: string) {
+  const e = await p.then(
+    () => {
+      throw new Error(`expected ${code}`);
+    },
+    (x: unknown) => x,
+  );
+  expect(isCardvaultError(e)).toBe(true);
+  expect((e as CardvaultError).code).toBe(code);
+  return e as CardvaultError;
+}
+
+let container: HTMLDivElement;
+beforeEach(() => {
+  container = document.createElement('div');
+  container.id = 'card';
+  document.body.appendChild(container);
+});
+afterEach(() => {
+  document.body.replaceChildren();
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('API misuse throws coded errors synchronously', () => {
+  it.each<[string, unknown]>([
+    ['not an object', 'fr'],
+    ['unknown key', { colour: 'red' }],
+    ['bad locale', { locale: 'xx' }],
+    ['fonts not an array', { fonts: { cssSrc: 'x' } }],
+    ['style with unknown state', { style: { hover: {} } }],
+  ])('elements(%s) -> invalid_argument', (_, options) => {
+    expectCode(() => cv().elements(options as never), 'invalid_argument');
+  });
+
+  it('rejects unknown element types and duplicate or mixed types', () => {
+    const elements = cv().elements();
+    expectCode(() => elements.create('cardholder' as never), 'invalid_argument', 'type');
+    elements.create('cardNumber');
+    expectCode(() => elements.create('cardNumber'), 'element_exists');
+    expectCode(() => elements.create('card'), 'element_exists');
+    const other = cv().elements();
+    other.create('card');
+    expectCode(() => other.create('cardCvc'), 'element_exists');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options not an object', 'big', 'options'],
+    ['unknown option', { value: '4242' }, 'options.value'],
+    ['placeholder not a string', { placeholder: 4 }, 'options.placeholder'],
+    ['label too long', { label: 'x'.repeat(201) }, 'options.label'],
+    ['disabled not a boolean', { disabled: 'yes' }, 'options.disabled'],
+    ['hidePostalCode not a boolean', { hidePostalCode: 1 }, 'options.hidePostalCode'],
+    ['hideIcon not a boolean', { hideIcon: null }, 'options.hideIcon'],
+    ['style not an object', { style: 'color:red' }, 'options.style'],
+    ['style state not an object', { style: { base: 'red' } }, 'options.style'],
+  ])('create(type, %s) -> invalid_argument', (_, options, param) => {
+    expectCode(() => cv().elements().create('card', options as never), 'invalid_argument', param);
+    const el = cv().elements().create('card');
+    expectCode(() => el.update(options as never), 'invalid_argument', param);
+  });
+
+  it('mount needs an existing, connected target', () => {
+    const el = cv().elements().create('card');
+    expectCode(() => el.mount('#nope'), 'mount_target_missing');
+    expectCode(() => el.mount('<<not a selector'), 'mount_target_missing');
+    expectCode(() => el.mount(document.createElement('div')), 'mount_target_missing');
+    expectCode(() => el.mount(42 as never), 'mount_target_missing');
+    expect(document.querySelectorAll('iframe')).toHaveLength(0);
+  });
+
+  it('on() checks the event name and handler', () => {
+    const el = cv().elements().create('card');
+    expectCode(() => el.on('input' as never, () => {}), 'invalid_argument', 'event');
+    expectCode(() => el.on('change', 'alert(1)' as never), 'invalid_argument', 'handler');
+  });
+
+  it('a destroyed element refuses every method but destroy() and off()', () => {
+    const elements = cv().elements();
+    const el = elements.create('cardNumber');
+    el.mount('#card');
+    el.destroy();
+    el.destroy();
+    el.off('change');
+    for (const call of [
+      () => el.mount('#card'),
+      () => el.unmount(),
+      () => el.update({}),
+      () => el.focus(),
+      () => el.blur(),
+      () => el.clear(),
+      () => el.on('ready', () => {}),
+    ]) {
+      expectCode(call, 'element_destroyed');
+    }
+    expect(elements.getElement('cardNumber')).toBeNull();
+    // The type is free again in the group.
+    expect(elements.create('cardNumber')).not.toBe(el);
+  });
+
+  it('createToken always returns a promise, rejected with a coded error on misuse', async () => {
+    const cardvault = cv();
+    const el = cardvault.elements().create('card');
+    const bad = cardvault.createToken({} as never);
+    expect(bad).toBeInstanceOf(Promise);
+    await rejectsWith(bad, 'invalid_argument');
+    await rejectsWith(cardvault.createToken(null as never), 'invalid_argument');
+    await rejectsWith(cardvault.createToken(el), 'element_not_mounted');
+    el.mount('#card');
+    for (const extra of [
+      'Jenny',
+      { name: 4 },
+      { email: 'a@b.c' },
+      { address_line1: 'x'.repeat(201) },
+      { address_line2: 'nope' },
+    ]) {
+      await rejectsWith(cardvault.createToken(el, extra as never), 'invalid_argument');
+    }
+    el.destroy();
+    await rejectsWith(cardvault.createToken(el), 'element_destroyed');
+  });
+});
+
+describe('iframe', () => {
+  it('points at the versioned frame with the parameters in the fragment', () => {
+    const elements = cv().elements({ locale: 'de' });
+    elements.create('cardNumber').mount('#card');
+    const iframe = container.querySelector('iframe')!;
+    const url = new URL(iframe.src);
+    expect(url.origin).toBe(FRAME_ORIGIN);
+    expect(url.pathname).toBe(`/v${VERSION}/frame/card.html`);
+    expect(url.search).toBe('');
+    const params = new URLSearchParams(url.hash.slice(1));
+    expect(params.get('type')).toBe('cardNumber');
+    expect(params.get('hostOrigin')).toBe('https://merchant.test');
+    expect(params.get('locale')).toBe('de');
+    expect(params.get('channel')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(params.get('group')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(iframe.title).toBe('Sicheres Eingabefeld: Kartennummer');
+    expect(iframe.getAttribute('frameborder')).toBe('0');
+    expect(iframe.getAttribute('scrolling')).toBe('no');
+    expect(iframe.hasAttribute('sandbox')).toBe(false);
+    expect(iframe.style.width).toBe('100%');
+  });
+
+  it.each([
+    ['en', 'card', 'Secure card input frame'],
+    ['en', 'cardNumber', 'Secure card number input frame'],
+    ['en', 'cardExpiry', 'Secure expiration date input frame'],
+    ['en', 'cardCvc', 'Secure CVC input frame'],
+    ['en', 'postalCode', 'Secure postal code input frame'],
+    ['es', 'cardNumber', 'Campo seguro: número de tarjeta'],
+    ['fr', 'postalCode', 'Champ sécurisé : code postal'],
+    ['de', 'cardExpiry', 'Sicheres Eingabefeld: Ablaufdatum'],
+  ] as const)('title in %s for %s', (locale, type, title) => {
+    cv().elements({ locale }).create(type).mount('#card');
+    expect(container.querySelector('iframe')!.title).toBe(title);
+  });
+
+  it('uses a fresh group per elements() and a fresh channel per mount', () => {
+    const cardvault = cv();
+    const a = cardvault.elements().create('card');
+    const b = cardvault.elements().create('card');
+    a.mount('#card');
+    const first = fakeFrame(container);
+    b.mount('#card');
+    const second = fakeFrame(container);
+    expect(first.params.get('group')).not.toBe(second.params.get('group'));
+    a.mount('#card');
+    const third = fakeFrame(container);
+    expect(third.channel).not.toBe(first.channel);
+    expect(container.querySelectorAll('iframe')).toHaveLength(2);
+  });
+});
+
+describe('lifecycle', () => {
+  it('mount, unmount, remount and destroy leave no iframe and no window listener behind', () => {
+    const listeners = countWindowListeners();
+    const elements = cv().elements();
+    const els = (['cardNumber', 'cardExpiry', 'cardCvc', 'postalCode'] as const).map((t) => elements.create(t));
+    for (let i = 0; i < 20; i++) {
+      for (const el of els) el.mount('#card');
+      expect(container.querySelectorAll('iframe')).toHaveLength(4);
+      expect(listeners.count).toBe(4);
+      for (const el of els) el.unmount();
+      expect(container.querySelectorAll('iframe')).toHaveLength(0);
+      expect(listeners.count).toBe(0);
+    }
+    for (const el of els) {
+      el.mount('#card');
+      el.destroy();
+    }
+    expect(document.querySelectorAll('iframe')).toHaveLength(0);
+    expect(listeners.count).toBe(0);
+    listeners.restore();
+  });
+
+  it('survives a React StrictMode double mount (mount, unmount, mount) and handshakes on the last', async () => {
+    const listeners = countWindowListeners();
+    const el = cv().elements().create('card');
+    const ready = vi.fn();
+    el.on('ready', ready);
+    el.mount('#card');
+    const stale = fakeFrame(container);
+    el.unmount();
+    el.mount(container);
+    const frame = fakeFrame(container);
+    expect(container.querySelectorAll('iframe')).toHaveLength(1);
+    expect(listeners.count).toBe(1);
+    // The first frame's late hello (its window is gone) is ignored.
+    stale.postWindow({ source: 'cardvault', version: PROTOCOL_VERSION, channel: stale.channel, type: 'hello', payload: {} });
+    expect(stale.windowPosts).toHaveLength(0);
+    await frame.connect();
+    expect(ready).toHaveBeenCalledTimes(1);
+    el.destroy();
+    expect(listeners.count).toBe(0);
+    listeners.restore();
+  });
+
+  it('destroy rejects an in-flight createToken with element_destroyed; unmount with element_not_mounted', async () => {
+    const cardvault = cv();
+    const a = cardvault.elements().create('card');
+    a.mount('#card');
+    const fa = fakeFrame(container);
+    await fa.connect();
+    const p = cardvault.createToken(a);
+    await fa.next('tokenize');
+    a.destroy();
+    await rejectsWith(p, 'element_destroyed');
+
+    const b = cardvault.elements().create('card');
+    b.mount('#card');
+    const q = cardvault.createToken(b); // waits for ready
+    b.unmount();
+    await rejectsWith(q, 'element_not_mounted');
+  });
+});
+
+describe('handshake and messages', () => {
+  let frame: FakeFrame;
+  let el: CardvaultElement<'card'>;
+  const cardvault = cv();
+
+  beforeEach(async () => {
+    el = cardvault.elements({ fonts: [{ cssSrc: 'https://fonts.test/a.css' }] }).create('card', { placeholder: 'Card' });
+    el.mount('#card');
+    frame = fakeFrame(container);
+  });
+  afterEach(() => el.destroy());
+
+  it('answers hello with connect to the exact frame origin, transferring a port', async () => {
+    frame.hello();
+    expect(frame.windowPosts).toHaveLength(1);
+    const [data, target, transfer] = frame.windowPosts[0]!;
+    expect(target).toBe(FRAME_ORIGIN);
+    expect(transfer).toHaveLength(1);
+    expect(data).toEqual({
+      source: 'cardvault',
+      version: PROTOCOL_VERSION,
+      channel: frame.channel,
+      type: 'connect',
+      payload: {
+        sdkVersion: VERSION,
+        protocolVersion: PROTOCOL_VERSION,
+        options: { fonts: [{ cssSrc: 'https://fonts.test/a.css' }], placeholder: 'Card', apiBase: 'https://api.cardvault.test' },
+      },
+    });
+  });
+
+  it('forwards frame events without values, resizes, and sends commands on the port', async () => {
+    const seen: Array<[string, unknown]> = [];
+    for (const name of ['ready', 'change', 'focus', 'blur', 'escape'] as const) {
+      el.on(name, (e: unknown) => seen.push([name, e]));
+    }
+    await frame.connect();
+    frame.send('change', {
+      empty: false,
+      complete: true,
+      brand: 'visa',
+      error: { code: 'invalid_number', message: 'bad' },
+      // A misbehaving frame's extra field is never forwarded.
+      ...({ value: '4242424242424242' } as object),
+    } as never);
+    frame.send('focus', {});
+    frame.send('blur', {});
+    frame.send('escape', {});
+    frame.send('resize', { height: 47.2 });
+    await tick(5);
+    expect(seen).toEqual([
+      ['ready', { elementType: 'card' }],
+      ['change', { elementType: 'card', empty: false, complete: true, brand: 'visa', error: { code: 'invalid_number', message: 'bad' } }],
+      ['focus', { elementType: 'card' }],
+      ['blur', { elementType: 'card' }],
+      ['escape', { elementType: 'card' }],
+    ]);
+    expect(JSON.stringify(seen)).not.toContain('4242');
+    expect(frame.iframe.style.height).toBe('48px');
+
+    frame.send('resize', { height: 1e9 });
+    await tick(5);
+    expect(frame.iframe.style.height).toBe('48px');
+
+    const focus = vi.spyOn(frame.iframe, 'focus');
+    el.focus();
+    expect(focus).toHaveBeenCalled();
+    el.blur();
+    el.clear();
+    el.update({ disabled: true });
+    expect((await frame.next('focus')).payload).toEqual({});
+    await frame.next('blur');
+    await frame.next('clear');
+    expect((await frame.next('update')).payload).toEqual({ options: { disabled: true } });
+
+    el.off('change');
+    frame.send('change', { empty: true, complete: false, brand: null });
+    await tick(5);
+    expect(seen.filter(([n]) => n === 'change')).toHaveLength(1);
+  });
+
+  it('createToken sends tokenize and resolves with the token', async () => {
+    await frame.connect();
+    const p = cardvault.createToken(el, { name: 'Jenny Rosen', address_zip: '94107' });
+    const { payload } = await frame.next('tokenize');
+    expect(payload).toEqual({
+      requestId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      credential: { kind: 'key', value: KEY },
+      apiBase: 'https://api.cardvault.test',
+      timeouts: { request: 10_000, total: 30_000 },
+      billing: { name: 'Jenny Rosen', address_zip: '94107' },
+    });
+    // A result for another request is ignored.
+    frame.send('tokenize-result', { requestId: 'other', ok: true, token: { ...TOKEN, id: 'tok_wrong' } });
+    frame.send('tokenize-result', { requestId: payload.requestId, ok: true, token: TOKEN });
+    await expect(p).resolves.toEqual(TOKEN);
+  });
+
+  it('createToken rejects with the frame error, fields included', async () => {
+    await frame.connect();
+    const p = cardvault.createToken(el);
+    const { payload } = await frame.next('tokenize');
+    const error = new CardvaultError('invalid_number', { param: 'number', fields: ['number', 'cvc'] }).toJSON();
+    frame.send('tokenize-result', { requestId: payload.requestId, ok: false, error });
+    const e = await rejectsWith(p, 'invalid_number');
+    expect(e).toBeInstanceOf(CardvaultError);
+    expect(e.fields).toEqual(['number', 'cvc']);
+    expect(e.type).toBe('validation_error');
+  });
+
+  it('createToken before ready waits for ready', async () => {
+    const p = cardvault.createToken(el);
+    await tick(5);
+    frame.hello();
+    await tick(5);
+    expect(frame.received.some((m) => m.type === 'tokenize')).toBe(false);
+    frame.send('ready', {});
+    const { payload } = await frame.next('tokenize');
+    frame.send('tokenize-result', { requestId: payload.requestId, ok: true, token: TOKEN });
+    await expect(p).resolves.toEqual(TOKEN);
+  });
+
+  it('a frame failure message surfaces as loaderror and rejects pending tokens', async () => {
+    const loaderror = vi.fn();
+    el.on('loaderror', loaderror);
+    await frame.connect();
+    const p = cardvault.createToken(el);
+    await frame.next('tokenize');
+    frame.send('failure', { error: new CardvaultError('api_error').toJSON() });
+    await rejectsWith(p, 'api_error');
+    expect(loaderror.mock.calls[0]![0].error.code).toBe('api_error');
+  });
+});
+
+describe('tokenize with a client-token function', () => {
+  it('calls the function at createToken time and sends the minted token', async () => {
+    const mint = vi.fn(async () => 'ct_live_abcdefghijklmnopqrstuvwxyz.abc');
+    vi.stubGlobal('isSecureContext', true);
+    const cardvault = createInstance(mint, { frameOrigin: FRAME_ORIGIN });
+    expect(cardvault.livemode).toBeUndefined();
+    const el = cardvault.elements().create('card');
+    el.mount('#card');
+    const frame = fakeFrame(container);
+    await frame.connect();
+    expect(mint).not.toHaveBeenCalled();
+    const p = cardvault.createToken(el);
+    const { payload } = await frame.next('tokenize');
+    expect(mint).toHaveBeenCalledTimes(1);
+    expect(payload.credential).toEqual({ kind: 'client_token', value: 'ct_live_abcdefghijklmnopqrstuvwxyz.abc' });
+    expect(cardvault.livemode).toBe(true);
+    frame.send('tokenize-result', { requestId: payload.requestId, ok: true, token: TOKEN });
+    await p;
+    vi.unstubAllGlobals();
+    el.destroy();
+  });
+
+  it('a rejecting function rejects createToken with client_token_invalid', async () => {
+    const cardvault = createInstance(() => Promise.reject(new Error('down')), { frameOrigin: FRAME_ORIGIN });
+    const el = cardvault.elements().create('card');
+    el.mount('#card');
+    await fakeFrame(container).connect();
+    await rejectsWith(cardvault.createToken(el), 'client_token_invalid');
+    el.destroy();
+  });
+});
+
+describe('split fields', () => {
+  it('advance moves focus along cardNumber, cardExpiry, cardCvc, postalCode; createToken goes to the number frame', async () => {
+    const cardvault = cv();
+    const elements = cardvault.elements();
+    const frames: Record<string, FakeFrame> = {};
+    for (const type of ['cardNumber', 'cardExpiry', 'postalCode'] as const) {
+      const box = document.createElement('div');
+      document.body.appendChild(box);
+      elements.create(type).mount(box);
+      frames[type] = fakeFrame(box);
+      await frames[type].connect();
+    }
+    const expiryFocus = vi.spyOn(frames.cardExpiry!.iframe, 'focus');
+    frames.cardNumber!.send('advance', { direction: 'next' });
+    await frames.cardExpiry!.next('focus');
+    expect(expiryFocus).toHaveBeenCalled();
+    // cardCvc is not created: next from expiry skips to postalCode.
+    frames.cardExpiry!.send('advance', { direction: 'next' });
+    await frames.postalCode!.next('focus');
+    frames.postalCode!.send('advance', { direction: 'previous' });
+    await frames.cardExpiry!.next('focus');
+    frames.cardNumber!.send('advance', { direction: 'previous' });
+    await tick(5);
+    expect(Object.values(frames).flatMap((f) => f.received)).toEqual([]);
+
+    const p = cardvault.createToken(elements.getElement('postalCode')!);
+    const { payload } = await frames.cardNumber!.next('tokenize');
+    frames.cardNumber!.send('tokenize-result', { requestId: payload.requestId, ok: true, token: TOKEN });
+    await expect(p).resolves.toEqual(TOKEN);
+    expect(frames.postalCode!.received).toEqual([]);
+  });
+});
+
+describe('load failure', () => {
+  it('fires loaderror with frame_load_failed when no hello arrives in time, and createToken rejects', async () => {
+    const cardvault = cv({ frameLoad: 40 });
+    const el = cardvault.elements().create('card');
+    const loaderror = vi.fn();
+    el.on('loaderror', loaderror);
+    el.mount('#card');
+    const waiting = cardvault.createToken(el);
+    await rejectsWith(waiting, 'frame_load_failed');
+    expect(loaderror).toHaveBeenCalledTimes(1);
+    const { error, elementType } = loaderror.mock.calls[0]![0];
+    expect(elementType).toBe('card');
+    expect(error.code).toBe('frame_load_failed');
+    const started = Date.now();
+    await rejectsWith(cardvault.createToken(el), 'frame_load_failed');
+    expect(Date.now() - started).toBeLessThan(20);
+    // A late hello does not revive it.
+    const frame = fakeFrame(container);
+    frame.hello();
+    expect(frame.windowPosts).toHaveLength(0);
+    el.destroy();
+  });
+
+  it('a frame that says hello but never ready fails too', async () => {
+    const cardvault = cv({ frameLoad: 40 });
+    const el = cardvault.elements().create('card');
+    el.mount('#card');
+    fakeFrame(container).hello();
+    await rejectsWith(cardvault.createToken(el), 'frame_load_failed');
+    el.destroy();
+  });
+
+  it('bounds a tokenization by timeouts.total plus a margin', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const cardvault = cv({ total: 100 });
+    const el = cardvault.elements().create('card');
+    el.mount('#card');
+    const frame = fakeFrame(container);
+    frame.hello();
+    frame.send('ready', {});
+    await vi.advanceTimersByTimeAsync(1);
+    await new Promise((r) => queueMicrotask(() => r(undefined)));
+    const p = cardvault.createToken(el);
+    const result = rejectsWith(p, 'timeout');
+    await vi.advanceTimersByTimeAsync(100 + 5000 + 1);
+    await result;
+    el.destroy();
+  });
+
+  it.each([
+    ['an envelope of another protocol version', (f: FakeFrame) => f.postWindow({ source: 'cardvault', version: 99, channel: f.channel, type: 'hello', payload: { sdkVersion: '9.0.0', protocolVersion: 99 } })],
+    ['a hello announcing another protocol version', (f: FakeFrame) => f.hello(PROTOCOL_VERSION + 1)],
+  ])('%s -> loaderror protocol_version_mismatch, and createToken rejects', async (_, send) => {
+    const cardvault = cv();
+    const el = cardvault.elements().create('card');
+    const loaderror = vi.fn();
+    el.on('loaderror', loaderror);
+    el.mount('#card');
+    const frame = fakeFrame(container);
+    send(frame);
+    expect(frame.windowPosts).toHaveLength(0);
+    expect(loaderror.mock.calls[0]![0].error.code).toBe('protocol_version_mismatch');
+    await rejectsWith(cardvault.createToken(el), 'protocol_version_mismatch');
+    el.destroy();
+  });
+});
