@@ -31,7 +31,9 @@ describe('CDN bundle in Chromium', () => {
         '/page.js': (_req, res) => {
           res.setHeader('Content-Type', 'text/javascript');
           res.end(`window.results = {};
-try { window.results.type = typeof Cardvault; window.results.version = Cardvault && Cardvault.version; } catch (e) { window.results.type = 'missing'; }
+window.results.type = typeof Cardvault;
+if (typeof Cardvault !== 'function') throw new Error('Cardvault did not load');
+window.results.version = Cardvault.version;
 try { Cardvault('sk_live_abcdefghijklmnopqrstuvwx'); window.results.secret = 'accepted'; }
 catch (e) { window.results.secret = { name: e.name, code: e.code, type: e.type, message: e.message, guard: Cardvault.isCardvaultError(e) }; }
 try { var cv = Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { apiBase: 'http://127.0.0.1:9' }); window.results.test = cv.livemode; }
