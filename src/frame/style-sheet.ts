@@ -25,6 +25,8 @@ export const BASE_CSS = [
   // Fallback focus ring (inset so the iframe edge cannot clip it); the host normally also styles
   // its box from the focus event.
   '.cv-input:focus-visible{outline:2px solid Highlight;outline-offset:-2px}',
+  // `hidden` must win over the display rules below (hideIcon, hidePostalCode).
+  '[hidden]{display:none!important}',
   '.cv-brand{flex:0 0 auto;display:inline-flex;align-items:center;width:1.6em;height:1em;color:inherit}',
   '.cv-brand svg{width:100%;height:100%;fill:currentColor}',
   // Visually hidden but announced: clip, not display:none (which would silence the live region).
