@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, VERSION } from '../version';
 import { type CardForm, createCardForm } from './card-form';
 import { resolveLocale, t } from './locales';
 import { parseFrameParams } from './params';
+import { bindingOf } from './binding';
 import { findSiblings, publishField, type FieldEntry } from './registry';
 import { createStyles } from './styles';
 import { parseApiBase, tokenizeGroup, type TokenizeDeps } from './tokenize-request';
@@ -39,6 +40,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   doc.title = t(locale, type === 'card' ? 'title.card' : type === 'cardNumber' ? 'title.number' : type === 'cardExpiry' ? 'title.expiry' : type === 'cardCvc' ? 'title.cvc' : 'title.postal_code');
 
   let port: MessagePort | null = null;
+  let binding: string | null = null;
   let ready = false;
   const send = <K extends keyof FrameToHost>(kind: K, payload: FrameToHost[K]): void => port?.postMessage(envelope<K>(channel, kind, payload as MessageMap[K]));
   // Field events start after `ready`: the host hears nothing it has not connected for.
@@ -68,6 +70,10 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       return form?.names ?? [];
     },
     read: () => form?.read() ?? {},
+    binding: () => binding,
+    bind: (b) => {
+      binding ??= b;
+    },
     brand: () => form?.brand() ?? null,
     showErrors: (names) => form?.showErrors(names),
   };
@@ -122,6 +128,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     port = reply;
     port.onmessage = onPortMessage;
     const options: FrameOptions = r.message.payload.options ?? {};
+    binding = bindingOf(options.credential);
     if (!form) form = build(options);
     apply(options);
     const apiBase = parseApiBase(options.apiBase, false);

@@ -17,6 +17,10 @@ export interface FieldEntry {
   /** Field names this frame owns. */
   readonly names: readonly FieldName[];
   read(): FieldValues;
+  /** The credential binding (src/frame/binding.ts), or null while unbound. */
+  binding(): string | null;
+  /** Binds an unbound entry (first tokenization of a client-token-function group). */
+  bind(binding: string): void;
   brand(): CardBrand | null;
   showErrors(names: readonly FieldName[]): void;
 }

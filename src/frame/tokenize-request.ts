@@ -3,7 +3,7 @@
  * with the same rules the customer saw, and sends it to the vault. The host receives the token or
  * a coded error — never a value.
  */
-import { parseCredential } from '../auth/credential';
+import { parseCredential, type Credential } from '../auth/credential';
 import { validateCardNumber, validateExpiry } from '../card';
 import { CardvaultError, isCardvaultError } from '../errors/cardvault-error';
 import type { TokenizeRequest, TokenizeResult } from '../protocol/messages';
@@ -11,6 +11,7 @@ import { createCardToken } from '../transport/tokenize';
 import type { BillingDetails, CardPayload } from '../types';
 import { checkField, type FieldName, type FieldValues } from './field-rules';
 import { type SupportedLocale, t } from './locales';
+import { bindingOf } from './binding';
 import type { FieldEntry } from './registry';
 
 const ORDER: readonly FieldName[] = ['number', 'exp', 'cvc', 'postal_code'];
@@ -67,9 +68,32 @@ export async function tokenizeGroup(
     ok: false,
     error: (isCardvaultError(error) ? error : new CardvaultError('api_error', { cause: error })).toJSON(),
   });
+  let credential: Credential;
+  let apiBase: string | null;
+  try {
+    // The frame re-checks the credential itself: a secret key is refused here too, before any
+    // field is read or any frame is bound.
+    credential = parseCredential(request.credential?.value, deps.secureContext);
+    apiBase = parseApiBase(request.apiBase, credential.livemode);
+    if (!apiBase) throw new CardvaultError('invalid_argument', { param: 'apiBase', message: 'The API base must be an http(s) URL (https in live mode).' });
+  } catch (error) {
+    return fail(error);
+  }
+  // entries[0] is the frame the host asked; the rest are siblings of its group.
+  const wanted = bindingOf(credential);
+  const own = entries[0]?.binding() ?? null;
+  if (!wanted || (own !== null && own !== wanted)) {
+    return fail(new CardvaultError('credential_mismatch', { param: 'credential' }));
+  }
+  // Siblings bound to another credential are not ours to read (src/frame/binding.ts).
+  const group = entries.filter((e) => {
+    const b = e.binding();
+    return b === null || b === wanted;
+  });
+  for (const e of group) e.bind(wanted);
   const values: FieldValues = {};
   const owners = new Map<FieldName, FieldEntry>();
-  for (const e of entries) {
+  for (const e of group) {
     const read = e.read();
     for (const n of e.names) {
       if (owners.has(n) || typeof read[n] !== 'string') continue;
@@ -96,10 +120,6 @@ export async function tokenizeGroup(
     return fail(new CardvaultError(first.code, { param: first.param, message: first.message, fields: invalid }));
   }
   try {
-    // The frame re-checks the credential itself: a secret key is refused here too.
-    const credential = parseCredential(request.credential?.value, deps.secureContext);
-    const apiBase = parseApiBase(request.apiBase, credential.livemode);
-    if (!apiBase) throw new CardvaultError('invalid_argument', { param: 'apiBase', message: 'The API base must be an http(s) URL (https in live mode).' });
     const exp = validateExpiry(values.exp!);
     const card: CardPayload = { number: values.number!.replace(/\D/g, ''), exp_month: exp.month!, exp_year: exp.year!, cvc: values.cvc! };
     if (values.postal_code !== undefined) card.address_zip = values.postal_code.trim();

@@ -9,7 +9,7 @@
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromFrame } from '../protocol/envelope';
-import { ELEMENT_TYPES, type ElementType, type FrameOptions, type HostToFrame, type MessageMap, type TokenizeRequest } from '../protocol/messages';
+import { ELEMENT_TYPES, type ElementType, type FrameOptions, type HostToFrame, type MessageMap, type TokenizeRequest, type WireCredential } from '../protocol/messages';
 import type { Token } from '../types';
 import { PROTOCOL_VERSION, VERSION } from '../version';
 import type { HostContext } from './cardvault';
@@ -205,7 +205,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
             sdkVersion: VERSION,
             protocolVersion: PROTOCOL_VERSION,
             // apiBase lets the frame prefetch the vault's encryption key set while the customer types.
-            options: { ...group.defaults, ...options, apiBase: group.ctx.options.apiBase },
+            options: { ...group.defaults, ...options, apiBase: group.ctx.options.apiBase, ...fixedCredential(group.ctx.credential) },
           }),
           frameOrigin,
           [port2],
@@ -308,4 +308,9 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
   };
   handles.set(element, handle);
   return element;
+}
+
+/** The instance's fixed credential for `connect`, so the group's frames bind to it (src/frame/binding.ts). */
+function fixedCredential(credential: HostContext['credential']): { credential?: WireCredential } {
+  return typeof credential === 'function' ? {} : { credential: { kind: credential.kind, value: credential.value } };
 }

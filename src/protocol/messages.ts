@@ -28,6 +28,11 @@ export interface FrameOptions {
   hideIcon?: boolean;
   /** The vault's API base (`connect` only): the frame prefetches the encryption key set from it. */
   apiBase?: string;
+  /**
+   * The instance's fixed credential (`connect` only; absent for a client-token function). The
+   * frames of a group bind to it and tokenize for nothing else (see src/frame/binding.ts).
+   */
+  credential?: WireCredential;
 }
 
 /** What the frame is told in its URL fragment (before any message is trusted). */

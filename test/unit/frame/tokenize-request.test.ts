@@ -10,9 +10,21 @@ import type { Token } from '../../../src/types';
 const GROUP = 'g'.repeat(22);
 const TOKEN = { id: 'tok_1', object: 'token', livemode: false, created: 1, expires_at: 2, used: false, card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'f' } } as Token;
 
-function entry(type: FieldEntry['type'], values: FieldValues) {
+function entry(type: FieldEntry['type'], values: FieldValues, bound: string | null = null) {
   const showErrors = vi.fn<(names: readonly FieldName[]) => void>();
-  return { group: GROUP, type, names: Object.keys(values) as FieldName[], read: () => values, brand: () => null, showErrors } satisfies FieldEntry;
+  let binding = bound;
+  return {
+    group: GROUP,
+    type,
+    names: Object.keys(values) as FieldName[],
+    read: () => values,
+    brand: () => null,
+    showErrors,
+    binding: () => binding,
+    bind: (b: string) => {
+      binding ??= b;
+    },
+  } satisfies FieldEntry;
 }
 function request(over: Partial<TokenizeRequest> = {}): TokenizeRequest {
   return { requestId: 'r1', credential: { kind: 'key', value: `pk_test_${'a'.repeat(24)}` }, apiBase: 'https://api.cardvault.test/', timeouts: { request: 5000, total: 20000 }, ...over };
@@ -107,5 +119,49 @@ describe('findSiblings', () => {
       { location: { origin }, [REGISTRY_KEY]: mine },
     );
     expect(findSiblings(self, GROUP)).toEqual([mine]);
+  });
+
+  describe('credential binding (a skimmer injecting a frame into the group)', () => {
+    const MERCHANT = `pk_test_${'m'.repeat(24)}`;
+    const ATTACKER = `pk_test_${'x'.repeat(24)}`;
+    const split = (bound: string | null) => [
+      entry('cardNumber', { number: '4242 4242 4242 4242' }, bound),
+      entry('cardExpiry', { exp: '12 / 34' }, bound),
+      entry('cardCvc', { cvc: '123' }, bound),
+    ];
+
+    it('a frame bound to the merchant key refuses to tokenize for another key', async () => {
+      const d = deps();
+      const r = await tokenizeGroup(request({ credential: { kind: 'key', value: ATTACKER } }), split(`pk:${MERCHANT}`), 'en', d);
+      expect(r).toMatchObject({ ok: false, error: { code: 'credential_mismatch' } });
+      expect(d.createCardToken).not.toHaveBeenCalled();
+    });
+
+    it("an injected frame bound to another key cannot gather the merchant's fields", async () => {
+      const d = deps();
+      const injected = entry('postalCode', { postal_code: '94107' }, `pk:${ATTACKER}`);
+      const r = await tokenizeGroup(request({ credential: { kind: 'key', value: ATTACKER } }), [injected, ...split(`pk:${MERCHANT}`)], 'en', d);
+      // It sees only its own field: the number, expiry and CVC of the merchant's frames stay put.
+      expect(r).toMatchObject({ ok: false, error: { code: 'incomplete_number', fields: ['number', 'exp', 'cvc'] } });
+      expect(d.createCardToken).not.toHaveBeenCalled();
+    });
+
+    it('the merchant tokenizes its own bound group as before', async () => {
+      const d = deps();
+      const r = await tokenizeGroup(request({ credential: { kind: 'key', value: MERCHANT } }), split(`pk:${MERCHANT}`), 'en', d);
+      expect(r).toMatchObject({ ok: true });
+    });
+
+    it('an unbound group (client-token function) binds on its first tokenization', async () => {
+      const group = split(null);
+      const claims = (sub: string) => btoa(JSON.stringify({ sub })).replace(/=+$/, '');
+      const token = (sub: string) => `ct_test_eyJhbGciOiJIUzI1NiJ9.${claims(sub)}.c2lnbmF0dXJlc2lnbmF0dXJl`;
+      const d = deps();
+      await expect(tokenizeGroup(request({ credential: { kind: 'client_token', value: token('acct_1') } }), group, 'en', d)).resolves.toMatchObject({ ok: true });
+      expect(group.map((e) => e.binding())).toEqual(['acct:acct_1', 'acct:acct_1', 'acct:acct_1']);
+      // A fresh token for the same account still works; another account's does not.
+      await expect(tokenizeGroup(request({ credential: { kind: 'client_token', value: token('acct_1') } }), group, 'en', d)).resolves.toMatchObject({ ok: true });
+      await expect(tokenizeGroup(request({ credential: { kind: 'client_token', value: token('acct_evil') } }), group, 'en', d)).resolves.toMatchObject({ ok: false, error: { code: 'credential_mismatch' } });
+    });
   });
 });

@@ -297,7 +297,7 @@ describe('handshake and messages', () => {
       payload: {
         sdkVersion: VERSION,
         protocolVersion: PROTOCOL_VERSION,
-        options: { fonts: [{ cssSrc: 'https://fonts.test/a.css' }], placeholder: 'Card', apiBase: 'https://api.cardvault.test' },
+        options: { fonts: [{ cssSrc: 'https://fonts.test/a.css' }], placeholder: 'Card', apiBase: 'https://api.cardvault.test', credential: { kind: 'key', value: KEY } },
       },
     });
   });
