@@ -1,0 +1,30 @@
+/**
+ * The minimal SQL surface the store needs, implemented by PGlite (embedded) and `pg` (a server).
+ * Everything above this file is written once, in portable SQL.
+ */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs one statement. `name` makes it a prepared statement on drivers that support it (pg),
+   * so the hot path parses and plans its SQL once per connection.
+   */
+  query<T = Row>(text: string, params?: readonly unknown[], name?: string): Promise<T[]>;
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<R>(fn: (tx: Db) => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}
+
+export type Row = Record<string, unknown>;
+
+/** Drivers disagree on bigint (pg: string, PGlite: number); rows go through these. */
+export function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+export function strOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}

@@ -1,0 +1,119 @@
+/**
+ * The one schema of the vault, as ordered, versioned migrations. The same SQL runs on PGlite and on
+ * PostgreSQL (and Postgres-wire engines such as CockroachDB), so it sticks to portable types: text,
+ * bigint (Unix milliseconds), integer and boolean; JSON is stored as text.
+ *
+ * Never edit a migration that has shipped: append a new one. `schema_migrations` records what ran.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        -- HMAC key for card fingerprints, sealed by the envelope (never in clear).
+        fingerprint_key_sealed text NOT NULL,
+        data_key_id text NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+      `CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts(id),
+        kind text NOT NULL CHECK (kind IN ('publishable', 'secret')),
+        livemode boolean NOT NULL,
+        -- SHA-256 of the whole key: the only way a key is found. Secret keys are never stored.
+        lookup_hash text NOT NULL UNIQUE,
+        -- Publishable keys in full (they are public); secret keys as a redacted hint only.
+        display text NOT NULL,
+        allowed_origins text,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        revoked_at bigint,
+        rolled_to text
+      )`,
+      `CREATE INDEX api_keys_account ON api_keys (account_id)`,
+      `CREATE TABLE data_keys (
+        id text PRIMARY KEY,
+        -- The AES-256 data key wrapped by the KEK; NULL once retired (crypto-shredded).
+        wrapped text,
+        status text NOT NULL CHECK (status IN ('active', 'decrypt_only', 'retired')),
+        created_at bigint NOT NULL,
+        retired_at bigint
+      )`,
+      `CREATE TABLE tokens (
+        id text PRIMARY KEY,
+        account_id text NOT NULL,
+        livemode boolean NOT NULL,
+        -- number, CVC, name and billing details, sealed by the envelope. Nothing else holds them.
+        card_sealed text NOT NULL,
+        data_key_id text NOT NULL,
+        fingerprint text NOT NULL,
+        brand text NOT NULL,
+        last4 text NOT NULL,
+        exp_month integer NOT NULL,
+        exp_year integer NOT NULL,
+        client_token_id text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        used_at bigint
+      )`,
+      `CREATE INDEX tokens_data_key ON tokens (data_key_id)`,
+      `CREATE TABLE idempotency_keys (
+        account_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        -- Keyed HMAC of the request's meaning (decrypted card included): not reversible.
+        request_hash text NOT NULL,
+        token_id text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (account_id, idempotency_key)
+      )`,
+      `CREATE TABLE charges (
+        id text PRIMARY KEY,
+        account_id text NOT NULL,
+        livemode boolean NOT NULL,
+        token_id text NOT NULL UNIQUE,
+        amount bigint NOT NULL,
+        currency text NOT NULL,
+        description text,
+        status text NOT NULL,
+        failure_code text,
+        brand text NOT NULL,
+        last4 text NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+      `CREATE TABLE client_tokens (
+        id text PRIMARY KEY,
+        account_id text NOT NULL,
+        livemode boolean NOT NULL,
+        max_uses integer NOT NULL,
+        uses integer NOT NULL DEFAULT 0,
+        allowed_origins text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE TABLE encryption_keys (
+        kid text PRIMARY KEY,
+        public_jwk text NOT NULL,
+        private_sealed text NOT NULL,
+        data_key_id text NOT NULL,
+        created_at bigint NOT NULL,
+        retires_at bigint,
+        status text NOT NULL CHECK (status IN ('active', 'retired'))
+      )`,
+      `CREATE TABLE vault_secrets (
+        name text PRIMARY KEY,
+        sealed text NOT NULL,
+        data_key_id text NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,509 @@
+import { num, numOrNull, strOrNull, type Db, type Row } from './db';
+import { MIGRATIONS } from './migrations';
+import type {
+  AccountRow,
+  ApiKeyRow,
+  ChargeRow,
+  ClientTokenRow,
+  CreateTokenInput,
+  CreateTokenResult,
+  DataKeyRow,
+  DataKeyStatus,
+  EncryptionKeyRow,
+  SealedRef,
+  SealedTable,
+  SecretRow,
+  Store,
+  TokenRow,
+} from './types';
+
+const SEALED_COLUMNS: Record<SealedTable, { column: string; id: string }> = {
+  accounts: { column: 'fingerprint_key_sealed', id: 'id' },
+  tokens: { column: 'card_sealed', id: 'id' },
+  encryption_keys: { column: 'private_sealed', id: 'kid' },
+  vault_secrets: { column: 'sealed', id: 'name' },
+};
+
+const TOKEN_COLUMNS =
+  'id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at, used_at';
+
+// One statement records the idempotency key and inserts the token: either both exist or neither,
+// and a concurrent request with the same key waits on the unique index, then inserts nothing.
+// An idempotency record older than 24 h is replaced (the DO UPDATE ... WHERE).
+const INSERT_TOKEN_IDEMPOTENT = `
+WITH idem AS (
+  INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, token_id, created_at)
+  VALUES ($2, $14, $15, $1, $12)
+  ON CONFLICT (account_id, idempotency_key) DO UPDATE
+    SET request_hash = EXCLUDED.request_hash, token_id = EXCLUDED.token_id, created_at = EXCLUDED.created_at
+    WHERE idempotency_keys.created_at < $16
+  RETURNING token_id
+)
+INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
+SELECT $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::text, $7::text, $8::text, $9::integer, $10::integer, $11::text, $12::bigint, $13::bigint FROM idem
+RETURNING id`;
+
+const INSERT_TOKEN = `
+INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+class ReplaySignal extends Error {}
+
+function jsonList(value: unknown): string[] | null {
+  if (value === null || value === undefined) return null;
+  const parsed: unknown = JSON.parse(String(value));
+  return Array.isArray(parsed) ? parsed.map(String) : null;
+}
+
+function toAccount(r: Row): AccountRow {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    fingerprintKeySealed: String(r.fingerprint_key_sealed),
+    dataKeyId: String(r.data_key_id),
+    createdAt: num(r.created_at),
+  };
+}
+
+function toApiKey(r: Row): ApiKeyRow {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    kind: r.kind === 'secret' ? 'secret' : 'publishable',
+    livemode: r.livemode === true,
+    lookupHash: String(r.lookup_hash),
+    display: String(r.display),
+    allowedOrigins: jsonList(r.allowed_origins),
+    createdAt: num(r.created_at),
+    expiresAt: numOrNull(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
+    rolledTo: strOrNull(r.rolled_to),
+  };
+}
+
+function toDataKey(r: Row): DataKeyRow {
+  return {
+    id: String(r.id),
+    wrapped: strOrNull(r.wrapped),
+    status: String(r.status) as DataKeyStatus,
+    createdAt: num(r.created_at),
+    retiredAt: numOrNull(r.retired_at),
+  };
+}
+
+function toToken(r: Row): TokenRow {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    livemode: r.livemode === true,
+    cardSealed: String(r.card_sealed),
+    dataKeyId: String(r.data_key_id),
+    fingerprint: String(r.fingerprint),
+    brand: String(r.brand),
+    last4: String(r.last4),
+    expMonth: num(r.exp_month),
+    expYear: num(r.exp_year),
+    clientTokenId: strOrNull(r.client_token_id),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    usedAt: numOrNull(r.used_at),
+  };
+}
+
+function toCharge(r: Row): ChargeRow {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    livemode: r.livemode === true,
+    tokenId: String(r.token_id),
+    amount: num(r.amount),
+    currency: String(r.currency),
+    description: strOrNull(r.description),
+    status: r.status === 'succeeded' ? 'succeeded' : 'failed',
+    failureCode: strOrNull(r.failure_code),
+    brand: String(r.brand),
+    last4: String(r.last4),
+    createdAt: num(r.created_at),
+  };
+}
+
+function toClientToken(r: Row): ClientTokenRow {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    livemode: r.livemode === true,
+    maxUses: num(r.max_uses),
+    uses: num(r.uses),
+    allowedOrigins: jsonList(r.allowed_origins),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+  };
+}
+
+function toEncryptionKey(r: Row): EncryptionKeyRow {
+  return {
+    kid: String(r.kid),
+    publicJwk: String(r.public_jwk),
+    privateSealed: String(r.private_sealed),
+    dataKeyId: String(r.data_key_id),
+    createdAt: num(r.created_at),
+    retiresAt: numOrNull(r.retires_at),
+    status: r.status === 'retired' ? 'retired' : 'active',
+  };
+}
+
+function toSecret(r: Row): SecretRow {
+  return { name: String(r.name), sealed: String(r.sealed), dataKeyId: String(r.data_key_id), createdAt: num(r.created_at) };
+}
+
+function tokenParams(t: TokenRow): unknown[] {
+  return [
+    t.id,
+    t.accountId,
+    t.livemode,
+    t.cardSealed,
+    t.dataKeyId,
+    t.fingerprint,
+    t.brand,
+    t.last4,
+    t.expMonth,
+    t.expYear,
+    t.clientTokenId,
+    t.createdAt,
+    t.expiresAt,
+  ];
+}
+
+/** The vault's storage in portable SQL over a {@link Db} (PGlite or PostgreSQL). */
+export class SqlStore implements Store {
+  readonly backend: 'pglite' | 'postgres';
+
+  constructor(
+    private readonly db: Db,
+    readonly dataDir: string | null,
+    private readonly onClose?: () => Promise<void>,
+  ) {
+    this.backend = db.kind;
+  }
+
+  /** Applies pending migrations in order, each in its own transaction; returns the versions applied. */
+  async migrate(): Promise<number[]> {
+    await this.db.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
+    );
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      const done = await this.db.transaction(async (tx) => {
+        // Claiming the version first makes two processes migrating at once safe: the loser's
+        // insert conflicts (after waiting for the winner), and it skips the migration.
+        const claimed = await tx.query(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING RETURNING version',
+          [migration.version, migration.name, Date.now()],
+        );
+        if (claimed.length === 0) return false;
+        for (const statement of migration.statements) await tx.query(statement);
+        return true;
+      });
+      if (done) applied.push(migration.version);
+    }
+    return applied;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+    await this.onClose?.();
+  }
+
+  // ---- accounts ----
+  async insertAccount(a: AccountRow): Promise<void> {
+    await this.db.query(
+      'INSERT INTO accounts (id, name, fingerprint_key_sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4, $5)',
+      [a.id, a.name, a.fingerprintKeySealed, a.dataKeyId, a.createdAt],
+    );
+  }
+
+  async getAccount(id: string): Promise<AccountRow | null> {
+    const rows = await this.db.query('SELECT * FROM accounts WHERE id = $1', [id], 'account_get');
+    return rows[0] ? toAccount(rows[0]) : null;
+  }
+
+  async listAccounts(): Promise<AccountRow[]> {
+    return (await this.db.query('SELECT * FROM accounts ORDER BY created_at, id')).map(toAccount);
+  }
+
+  // ---- API keys ----
+  async insertApiKey(k: ApiKeyRow): Promise<void> {
+    await insertApiKeyWith(this.db, k);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRow | null> {
+    const rows = await this.db.query('SELECT * FROM api_keys WHERE id = $1', [id]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async findApiKeyByHash(lookupHash: string): Promise<ApiKeyRow | null> {
+    const rows = await this.db.query('SELECT * FROM api_keys WHERE lookup_hash = $1', [lookupHash], 'api_key_by_hash');
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async listApiKeys(accountId: string): Promise<ApiKeyRow[]> {
+    return (await this.db.query('SELECT * FROM api_keys WHERE account_id = $1 ORDER BY created_at DESC, id', [accountId])).map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    const rows = await this.db.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id, at]);
+    return rows.length > 0;
+  }
+
+  async rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        'UPDATE api_keys SET expires_at = $2, rolled_to = $3 WHERE id = $1 AND revoked_at IS NULL AND rolled_to IS NULL RETURNING id',
+        [oldId, expiresAt, next.id],
+      );
+      if (rows.length === 0) return false;
+      await insertApiKeyWith(tx, next);
+      return true;
+    });
+  }
+
+  // ---- data keys ----
+  async insertDataKey(k: DataKeyRow): Promise<void> {
+    await this.db.query('INSERT INTO data_keys (id, wrapped, status, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)', [
+      k.id,
+      k.wrapped,
+      k.status,
+      k.createdAt,
+      k.retiredAt,
+    ]);
+  }
+
+  async getDataKey(id: string): Promise<DataKeyRow | null> {
+    const rows = await this.db.query('SELECT * FROM data_keys WHERE id = $1', [id]);
+    return rows[0] ? toDataKey(rows[0]) : null;
+  }
+
+  async listDataKeys(): Promise<DataKeyRow[]> {
+    return (await this.db.query('SELECT * FROM data_keys ORDER BY created_at, id')).map(toDataKey);
+  }
+
+  async activateDataKey(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`UPDATE data_keys SET status = 'decrypt_only' WHERE status = 'active' AND id <> $1`, [id]);
+      await tx.query(`UPDATE data_keys SET status = 'active' WHERE id = $1`, [id]);
+    });
+  }
+
+  async retireDataKey(id: string, at: number): Promise<void> {
+    // The wrapped key is deleted: whatever copy of old ciphertext survives (backups, disk blocks)
+    // can no longer be decrypted with what the database holds.
+    await this.db.query(`UPDATE data_keys SET status = 'retired', wrapped = NULL, retired_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  async listSealedNotUnder(dataKeyId: string, limit: number): Promise<SealedRef[]> {
+    const out: SealedRef[] = [];
+    for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) {
+      if (out.length >= limit) break;
+      const { column, id } = SEALED_COLUMNS[table];
+      const rows = await this.db.query(
+        `SELECT ${id} AS id, ${column} AS sealed FROM ${table} WHERE data_key_id <> $1 LIMIT $2`,
+        [dataKeyId, limit - out.length],
+      );
+      for (const r of rows) out.push({ table, id: String(r.id), sealed: String(r.sealed) });
+    }
+    return out;
+  }
+
+  async updateSealed(ref: SealedRef, sealed: string, dataKeyId: string): Promise<boolean> {
+    const { column, id } = SEALED_COLUMNS[ref.table];
+    const rows = await this.db.query(
+      `UPDATE ${ref.table} SET ${column} = $1, data_key_id = $2 WHERE ${id} = $3 AND ${column} = $4 RETURNING ${id}`,
+      [sealed, dataKeyId, ref.id, ref.sealed],
+    );
+    return rows.length > 0;
+  }
+
+  // ---- tokens ----
+  async createToken(input: CreateTokenInput): Promise<CreateTokenResult> {
+    const { token, idempotency, clientTokenId } = input;
+    if (clientTokenId === undefined) {
+      if (idempotency === undefined) {
+        await this.db.query(INSERT_TOKEN, tokenParams(token), 'token_insert');
+        return { kind: 'created' };
+      }
+      const rows = await this.db.query(
+        INSERT_TOKEN_IDEMPOTENT,
+        [...tokenParams(token), idempotency.key, idempotency.requestHash, idempotency.staleBefore],
+        'token_insert_idem',
+      );
+      if (rows.length > 0) return { kind: 'created' };
+      return this.readReplay(token.accountId, idempotency.key);
+    }
+    try {
+      return await this.db.transaction(async (tx): Promise<CreateTokenResult> => {
+        if (idempotency !== undefined) {
+          const existing = await tx.query(
+            'SELECT request_hash, token_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2 AND created_at >= $3',
+            [token.accountId, idempotency.key, idempotency.staleBefore],
+          );
+          if (existing[0]) throw new ReplaySignal();
+        }
+        // The use is counted in the same transaction as the insert: a failed insert uses nothing.
+        const used = await tx.query('UPDATE client_tokens SET uses = uses + 1 WHERE id = $1 AND uses < max_uses RETURNING uses', [
+          clientTokenId,
+        ]);
+        if (used.length === 0) return { kind: 'client_token_exhausted' };
+        if (idempotency === undefined) {
+          await tx.query(INSERT_TOKEN, tokenParams(token));
+          return { kind: 'created' };
+        }
+        const rows = await tx.query(INSERT_TOKEN_IDEMPOTENT, [
+          ...tokenParams(token),
+          idempotency.key,
+          idempotency.requestHash,
+          idempotency.staleBefore,
+        ]);
+        if (rows.length === 0) throw new ReplaySignal();
+        return { kind: 'created' };
+      });
+    } catch (error) {
+      if (error instanceof ReplaySignal && idempotency !== undefined) return this.readReplay(token.accountId, idempotency.key);
+      throw error;
+    }
+  }
+
+  private async readReplay(accountId: string, key: string): Promise<CreateTokenResult> {
+    const rows = await this.db.query(
+      'SELECT request_hash, token_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2',
+      [accountId, key],
+      'idem_get',
+    );
+    const row = rows[0];
+    if (!row) throw new Error('Idempotency record vanished during replay.');
+    return { kind: 'replay', requestHash: String(row.request_hash), tokenId: String(row.token_id) };
+  }
+
+  async getToken(id: string): Promise<TokenRow | null> {
+    const rows = await this.db.query(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = $1`, [id], 'token_get');
+    return rows[0] ? toToken(rows[0]) : null;
+  }
+
+  async consumeToken(id: string, accountId: string, livemode: boolean, now: number): Promise<TokenRow | null> {
+    // One conditional UPDATE: two concurrent charges with one token cannot both win.
+    const rows = await this.db.query(
+      `UPDATE tokens SET used_at = $4 WHERE id = $1 AND account_id = $2 AND livemode = $3 AND used_at IS NULL AND expires_at > $4 RETURNING ${TOKEN_COLUMNS}`,
+      [id, accountId, livemode, now],
+      'token_consume',
+    );
+    return rows[0] ? toToken(rows[0]) : null;
+  }
+
+  // ---- charges ----
+  async insertCharge(c: ChargeRow): Promise<void> {
+    await this.db.query(
+      `INSERT INTO charges (id, account_id, livemode, token_id, amount, currency, description, status, failure_code, brand, last4, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [c.id, c.accountId, c.livemode, c.tokenId, c.amount, c.currency, c.description, c.status, c.failureCode, c.brand, c.last4, c.createdAt],
+      'charge_insert',
+    );
+  }
+
+  async getCharge(id: string): Promise<ChargeRow | null> {
+    const rows = await this.db.query('SELECT * FROM charges WHERE id = $1', [id]);
+    return rows[0] ? toCharge(rows[0]) : null;
+  }
+
+  // ---- client tokens ----
+  async insertClientToken(c: ClientTokenRow): Promise<void> {
+    await this.db.query(
+      `INSERT INTO client_tokens (id, account_id, livemode, max_uses, uses, allowed_origins, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [c.id, c.accountId, c.livemode, c.maxUses, c.uses, c.allowedOrigins ? JSON.stringify(c.allowedOrigins) : null, c.createdAt, c.expiresAt],
+    );
+  }
+
+  async getClientToken(id: string): Promise<ClientTokenRow | null> {
+    const rows = await this.db.query('SELECT * FROM client_tokens WHERE id = $1', [id]);
+    return rows[0] ? toClientToken(rows[0]) : null;
+  }
+
+  // ---- encryption keys ----
+  async insertEncryptionKey(k: EncryptionKeyRow): Promise<void> {
+    await this.db.query(
+      `INSERT INTO encryption_keys (kid, public_jwk, private_sealed, data_key_id, created_at, retires_at, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [k.kid, k.publicJwk, k.privateSealed, k.dataKeyId, k.createdAt, k.retiresAt, k.status],
+    );
+  }
+
+  async getEncryptionKey(kid: string): Promise<EncryptionKeyRow | null> {
+    const rows = await this.db.query('SELECT * FROM encryption_keys WHERE kid = $1', [kid], 'enc_key_get');
+    return rows[0] ? toEncryptionKey(rows[0]) : null;
+  }
+
+  async listEncryptionKeys(): Promise<EncryptionKeyRow[]> {
+    return (await this.db.query('SELECT * FROM encryption_keys ORDER BY created_at DESC, kid DESC')).map(toEncryptionKey);
+  }
+
+  async scheduleEncryptionKeyRetirement(exceptKid: string, retiresAt: number): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE encryption_keys SET retires_at = $2 WHERE status = 'active' AND kid <> $1 AND (retires_at IS NULL OR retires_at > $2) RETURNING kid`,
+      [exceptKid, retiresAt],
+    );
+    return rows.length;
+  }
+
+  async retireEncryptionKeys(now: number): Promise<string[]> {
+    const rows = await this.db.query(
+      `UPDATE encryption_keys SET status = 'retired' WHERE status = 'active' AND retires_at IS NOT NULL AND retires_at <= $1 RETURNING kid`,
+      [now],
+    );
+    return rows.map((r) => String(r.kid));
+  }
+
+  // ---- secrets ----
+  async getSecret(name: string): Promise<SecretRow | null> {
+    const rows = await this.db.query('SELECT * FROM vault_secrets WHERE name = $1', [name]);
+    return rows[0] ? toSecret(rows[0]) : null;
+  }
+
+  async putSecretIfAbsent(s: SecretRow): Promise<SecretRow> {
+    await this.db.query(
+      'INSERT INTO vault_secrets (name, sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING',
+      [s.name, s.sealed, s.dataKeyId, s.createdAt],
+    );
+    const stored = await this.getSecret(s.name);
+    if (stored === null) throw new Error('Secret vanished after insert.');
+    return stored;
+  }
+
+  async purgeIdempotency(before: number): Promise<number> {
+    const rows = await this.db.query('DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING account_id', [before]);
+    return rows.length;
+  }
+
+  /** Raw SQL access for tests and maintenance (e.g. a dump of every table). */
+  async rawQuery(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.db.query(text, params);
+  }
+}
+
+async function insertApiKeyWith(db: Db, k: ApiKeyRow): Promise<void> {
+  await db.query(
+    `INSERT INTO api_keys (id, account_id, kind, livemode, lookup_hash, display, allowed_origins, created_at, expires_at, revoked_at, rolled_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      k.id,
+      k.accountId,
+      k.kind,
+      k.livemode,
+      k.lookupHash,
+      k.display,
+      k.allowedOrigins ? JSON.stringify(k.allowedOrigins) : null,
+      k.createdAt,
+      k.expiresAt,
+      k.revokedAt,
+      k.rolledTo,
+    ],
+  );
+}

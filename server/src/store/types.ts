@@ -1,0 +1,177 @@
+/** Rows and the storage interface of the vault. Times are Unix milliseconds. */
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  fingerprintKeySealed: string;
+  dataKeyId: string;
+  createdAt: number;
+}
+
+export type ApiKeyKind = 'publishable' | 'secret';
+
+export interface ApiKeyRow {
+  id: string;
+  accountId: string;
+  kind: ApiKeyKind;
+  livemode: boolean;
+  lookupHash: string;
+  display: string;
+  allowedOrigins: string[] | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  rolledTo: string | null;
+}
+
+export type DataKeyStatus = 'active' | 'decrypt_only' | 'retired';
+
+export interface DataKeyRow {
+  id: string;
+  wrapped: string | null;
+  status: DataKeyStatus;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+export interface TokenRow {
+  id: string;
+  accountId: string;
+  livemode: boolean;
+  cardSealed: string;
+  dataKeyId: string;
+  fingerprint: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  clientTokenId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface ChargeRow {
+  id: string;
+  accountId: string;
+  livemode: boolean;
+  tokenId: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  status: 'succeeded' | 'failed';
+  failureCode: string | null;
+  brand: string;
+  last4: string;
+  createdAt: number;
+}
+
+export interface ClientTokenRow {
+  id: string;
+  accountId: string;
+  livemode: boolean;
+  maxUses: number;
+  uses: number;
+  allowedOrigins: string[] | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface EncryptionKeyRow {
+  kid: string;
+  publicJwk: string;
+  privateSealed: string;
+  dataKeyId: string;
+  createdAt: number;
+  retiresAt: number | null;
+  status: 'active' | 'retired';
+}
+
+export interface SecretRow {
+  name: string;
+  sealed: string;
+  dataKeyId: string;
+  createdAt: number;
+}
+
+/** A sealed value somewhere in the database, for data-key rotation. */
+export interface SealedRef {
+  table: SealedTable;
+  id: string;
+  sealed: string;
+}
+
+export type SealedTable = 'accounts' | 'tokens' | 'encryption_keys' | 'vault_secrets';
+
+export interface CreateTokenInput {
+  token: TokenRow;
+  /** With an idempotency key, the insert and the key's record happen in one statement. */
+  idempotency?: { key: string; requestHash: string; staleBefore: number };
+  /** A client token whose use is counted atomically with the insert. */
+  clientTokenId?: string;
+}
+
+export type CreateTokenResult =
+  | { kind: 'created' }
+  | { kind: 'replay'; requestHash: string; tokenId: string }
+  | { kind: 'client_token_exhausted' };
+
+/**
+ * Everything the vault persists. One implementation ({@link SqlStore}) runs on two drivers:
+ * PGlite (embedded, a data directory or `memory://`) and PostgreSQL through `pg`.
+ */
+export interface Store {
+  readonly backend: 'pglite' | 'postgres';
+  /** The PGlite data directory (also where a generated KEK file lives), or null. */
+  readonly dataDir: string | null;
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+
+  insertAccount(row: AccountRow): Promise<void>;
+  getAccount(id: string): Promise<AccountRow | null>;
+  listAccounts(): Promise<AccountRow[]>;
+
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRow | null>;
+  findApiKeyByHash(lookupHash: string): Promise<ApiKeyRow | null>;
+  listApiKeys(accountId: string): Promise<ApiKeyRow[]>;
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+  /** Inserts `next` and gives `oldId` an expiry, in one transaction. */
+  rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow): Promise<boolean>;
+
+  insertDataKey(row: DataKeyRow): Promise<void>;
+  getDataKey(id: string): Promise<DataKeyRow | null>;
+  listDataKeys(): Promise<DataKeyRow[]>;
+  /** Makes `id` the only active key; the previous active keys become decrypt-only. */
+  activateDataKey(id: string): Promise<void>;
+  retireDataKey(id: string, at: number): Promise<void>;
+  listSealedNotUnder(dataKeyId: string, limit: number): Promise<SealedRef[]>;
+  /** Compare-and-set: false when the row changed since it was read. */
+  updateSealed(ref: SealedRef, sealed: string, dataKeyId: string): Promise<boolean>;
+
+  createToken(input: CreateTokenInput): Promise<CreateTokenResult>;
+  getToken(id: string): Promise<TokenRow | null>;
+  /** Marks an unused, unexpired token of this account and mode used; null when it cannot be. */
+  consumeToken(id: string, accountId: string, livemode: boolean, now: number): Promise<TokenRow | null>;
+
+  insertCharge(row: ChargeRow): Promise<void>;
+  getCharge(id: string): Promise<ChargeRow | null>;
+
+  insertClientToken(row: ClientTokenRow): Promise<void>;
+  getClientToken(id: string): Promise<ClientTokenRow | null>;
+
+  insertEncryptionKey(row: EncryptionKeyRow): Promise<void>;
+  getEncryptionKey(kid: string): Promise<EncryptionKeyRow | null>;
+  listEncryptionKeys(): Promise<EncryptionKeyRow[]>;
+  /** Gives every active key without a retirement date (other than `exceptKid`) one. */
+  scheduleEncryptionKeyRetirement(exceptKid: string, retiresAt: number): Promise<number>;
+  /** Marks keys whose retirement date has passed as retired; returns their kids. */
+  retireEncryptionKeys(now: number): Promise<string[]>;
+
+  getSecret(name: string): Promise<SecretRow | null>;
+  /** Inserts unless present; returns the stored row (the first writer wins). */
+  putSecretIfAbsent(row: SecretRow): Promise<SecretRow>;
+
+  /** Deletes idempotency records older than `before`. */
+  purgeIdempotency(before: number): Promise<number>;
+}

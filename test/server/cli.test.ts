@@ -1,0 +1,82 @@
+/** The `cardvault-vault` CLI on a PGlite data directory (run from source through tsx). */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'server/src/cli.ts');
+const env = { ...process.env, CARDVAULT_KEK: '', CARDVAULT_KEK_FILE: '', DATABASE_URL: '' };
+
+describe('cardvault-vault CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cardvault-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function run(...args: string[]): { status: number | null; json: any; stderr: string } {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args, '--data-dir', dir], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    let json: unknown = null;
+    try {
+      json = JSON.parse(r.stdout);
+    } catch {
+      json = null;
+    }
+    return { status: r.status, json, stderr: r.stderr };
+  }
+
+  it('initialises, manages keys and rotates keys', () => {
+    const init = run('init');
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.json.publishable_key).toMatch(/^pk_test_[A-Za-z0-9]{24}$/);
+    expect(init.json.secret_key).toMatch(/^sk_test_[A-Za-z0-9]{24}$/);
+    expect(init.stderr).toContain('kek_created');
+
+    const live = run('keys', 'create', '--type', 'publishable', '--live');
+    expect(live.status).toBe(1);
+    expect(live.stderr).toMatch(/allowed_origins/);
+    const created = run('keys', 'create', '--type', 'publishable', '--live', '--origin', 'https://shop.example');
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.json).toMatchObject({ type: 'publishable', livemode: true, allowed_origins: ['https://shop.example'] });
+
+    const listed = run('keys', 'list');
+    expect(listed.json).toHaveLength(3);
+    expect(JSON.stringify(listed.json)).not.toContain(init.json.secret_key);
+
+    const sk = listed.json.find((k: any) => k.type === 'secret');
+    const rolled = run('keys', 'roll', sk.id, '--grace', '3600');
+    expect(rolled.status, rolled.stderr).toBe(0);
+    expect(rolled.json.previous).toMatchObject({ id: sk.id, status: 'rolling' });
+    const revoked = run('keys', 'revoke', rolled.json.id);
+    expect(revoked.json.status).toBe('revoked');
+
+    const data = run('rotate-data-key');
+    expect(data.status, data.stderr).toBe(0);
+    expect(data.json.retired).toHaveLength(1);
+    expect(data.json.reencrypted).toBeGreaterThan(0);
+    const enc = run('rotate-encryption-key', '--grace', '0');
+    expect(enc.json.scheduled).toBe(1);
+    expect(run('retire-encryption-keys').json.retired).toHaveLength(1);
+
+    expect(run('frobnicate').status).toBe(2);
+  });
+
+  it('refuses to open a data directory a running vault holds', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', '--data-dir', dir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('listening on')) resolve();
+        });
+        child.once('exit', () => reject(new Error(out)));
+      });
+      const r = run('keys', 'list');
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/in use by process/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
