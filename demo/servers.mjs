@@ -92,7 +92,8 @@ export async function startDemo(options = {}) {
     const merchantOrigins = originSources(origins.merchant).split(' ');
     let vault;
     try {
-      vault = await startVault({ root: ROOT, port: ports.vault, host: HOST, dataDir, merchantOrigins, quiet: Boolean(options.quiet) });
+      const frameOrigins = originSources(origins.cdn).split(' ');
+      vault = await startVault({ root: ROOT, port: ports.vault, host: HOST, dataDir, merchantOrigins, frameOrigins, quiet: Boolean(options.quiet) });
     } catch (error) {
       if (isAddrInUse(error)) throw new PortInUseError('vault', ports.vault, 'VAULT_PORT');
       throw error;

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * @param {{ root: string, port: number, host: string, dataDir: string, merchantOrigins: string[], quiet: boolean }} o
+ * @param {{ root: string, port: number, host: string, dataDir: string, merchantOrigins: string[], frameOrigins: string[], quiet: boolean }} o
  * @returns {Promise<{ port: number, keys: { publishable: string, secret: string }, close: () => Promise<void> }>}
  */
-export async function startVault({ root, port, host, dataDir, merchantOrigins, quiet }) {
+export async function startVault({ root, port, host, dataDir, merchantOrigins, frameOrigins, quiet }) {
   const entry = join(root, 'dist-server', 'index.mjs');
   if (!existsSync(entry)) throw new Error('dist-server/index.mjs is missing: run `npm run build` first.');
   const mod = await import(pathToFileURL(entry).href);
@@ -27,7 +27,8 @@ export async function startVault({ root, port, host, dataDir, merchantOrigins, q
         if (entry.msg === 'kek_created') console.log(`vault: created a key-encryption key in ${dataDir} (demo data; delete the directory to start over)`);
         else console.error(`vault ${entry.level}: ${entry.msg ?? ''}${entry.note ? ` — ${entry.note}` : ''}`);
       };
-  const running = await mod.startServer({ port, host, dataDir, log });
+  // The CDN serves the card frames: from there the vault checks the frame-attested host_origin.
+  const running = await mod.startServer({ port, host, dataDir, log, frameOrigins });
   try {
     // Test keys accept any origin; the live publishable key is limited to the merchant site.
     const account = await mod.ensureDemoAccount(running.vault ?? running.store, { liveOrigins: merchantOrigins });

@@ -150,6 +150,8 @@ export interface StartServerOptions extends AppOptions {
   tokenTtlSeconds?: number;
   /** Rate limits and card-testing thresholds; `{ perKey: false, perIp: false, cardTesting: false }` for benchmarks. */
   abuse?: AbuseOptions;
+  /** Origins serving Cardvault's frames (see VaultOptions.frameOrigins). */
+  frameOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -188,6 +190,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.log !== undefined ? { log: options.log } : {}),
     ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
     ...(options.abuse !== undefined ? { abuse: options.abuse } : {}),
+    ...(options.frameOrigins !== undefined ? { frameOrigins: options.frameOrigins } : {}),
   });
   await vault.ensureEncryptionKey();
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));

@@ -63,9 +63,9 @@ export async function ensureDemoAccount(
     liveSecretKey: `sk_live_${derive(seed, 'sk_live')}`,
   };
   seed.fill(0);
-  // The demo's merchant page (4244) and the frames' origin (4243): in frame mode the browser's
-  // Origin on POST /v1/tokens is the frame's, in direct mode the page's.
-  const liveOrigins = options.liveOrigins ?? ['http://localhost:4243', 'http://127.0.0.1:4243', 'http://localhost:4244', 'http://127.0.0.1:4244'];
+  // The demo's merchant page (4244). In frame mode the vault checks the host_origin the frame
+  // attests (the vault must list the CDN as a frame origin); in direct mode, the page's Origin.
+  const liveOrigins = options.liveOrigins ?? ['http://localhost:4244', 'http://127.0.0.1:4244'];
   const wanted: [string, 'publishable' | 'secret', boolean, string[] | null][] = [
     [keys.publishableKey, 'publishable', false, null],
     [keys.secretKey, 'secret', false, null],

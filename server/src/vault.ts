@@ -26,6 +26,12 @@ export interface VaultOptions {
   /** Token lifetime; default 900 s (15 minutes). */
   tokenTtlSeconds?: number;
   abuse?: AbuseOptions;
+  /**
+   * Origins that serve Cardvault's card frames (default: env CARDVAULT_FRAME_ORIGINS, comma
+   * separated). A tokenization from one of them is checked against the key's allowed origins with
+   * the `host_origin` the frame attests, not with the frame's own Origin.
+   */
+  frameOrigins?: readonly string[];
 }
 
 /** A key as created: the row and, once only, the full secret. */
@@ -56,6 +62,7 @@ export class Vault {
   readonly log: Logger;
   readonly abuse: Abuse;
   readonly tokenTtlMs: number;
+  readonly frameOrigins: ReadonlySet<string>;
   private readonly apiKeyCache = new Map<string, { row: ApiKeyRow; at: number }>();
   private readonly fingerprintKeys = new Map<string, CryptoKey>();
   private readonly encKeyCache = new Map<string, { row: EncryptionKeyRow; privateJwk: JsonWebKey; at: number }>();
@@ -72,6 +79,8 @@ export class Vault {
     this.log = logger;
     this.abuse = new Abuse(options.abuse ?? {}, this.now);
     this.tokenTtlMs = (options.tokenTtlSeconds ?? 900) * 1000;
+    const frames = options.frameOrigins ?? (options.env ?? process.env).CARDVAULT_FRAME_ORIGINS?.split(',') ?? [];
+    this.frameOrigins = new Set(frames.map((o) => o.trim()).filter(Boolean));
   }
 
   static async create(options: VaultOptions): Promise<Vault> {

@@ -107,7 +107,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     else if (m.type === 'clear') form?.clear();
     else if (m.type === 'tokenize') {
       // Only the frame the host asked, on its authenticated port, gathers its siblings.
-      void tokenizeGroup(m.payload, [entry, ...findSiblings(win, group)], locale, tokenize).then((result) => send('tokenize-result', result));
+      void tokenizeGroup(m.payload, [entry, ...findSiblings(win, group)], locale, tokenize, hostOrigin).then((result) => send('tokenize-result', result));
     }
   };
 

@@ -61,6 +61,8 @@ export async function tokenizeGroup(
   entries: readonly FieldEntry[],
   locale: SupportedLocale,
   deps: TokenizeDeps = { createCardToken, secureContext: globalThis.isSecureContext === true },
+  /** The host page's origin, verified by the handshake (the frame accepted `connect` only from it). */
+  hostOrigin?: string,
 ): Promise<TokenizeResult> {
   const { requestId } = request;
   const fail = (error: unknown): TokenizeResult => ({
@@ -124,7 +126,7 @@ export async function tokenizeGroup(
     const card: CardPayload = { number: values.number!.replace(/\D/g, ''), exp_month: exp.month!, exp_year: exp.year!, cvc: values.cvc! };
     if (values.postal_code !== undefined) card.address_zip = values.postal_code.trim();
     const billing = billingOf(request.billing, card.address_zip !== undefined);
-    const token = await deps.createCardToken({ card, ...(billing ? { billing } : {}), credential, apiBase, timeouts: timeoutsOf(request.timeouts) });
+    const token = await deps.createCardToken({ card, ...(billing ? { billing } : {}), credential, apiBase, timeouts: timeoutsOf(request.timeouts), ...(hostOrigin ? { hostOrigin } : {}) });
     return { requestId, ok: true, token };
   } catch (error) {
     return fail(error);

@@ -21,6 +21,12 @@ export interface CreateCardTokenParams {
   /** `request`: one HTTP attempt; `total`: the whole call, key-set wait and retries included. */
   timeouts: KeySetTimeouts;
   signal?: AbortSignal;
+  /**
+   * The merchant page's origin, as the frame verified it in the handshake. Sent as `host_origin`:
+   * the vault sees the frame's Origin, and checks a live key's allowed origins against this one
+   * (it believes it only from a Cardvault frame origin).
+   */
+  hostOrigin?: string;
   /** WebCrypto implementation; defaults to `globalThis.crypto.subtle`. */
   subtle?: SubtleCrypto;
 }
@@ -99,6 +105,7 @@ function formBody(params: CreateCardTokenParams, idempotencyKey: string, encrypt
   body.set(params.credential.kind === 'key' ? 'key' : 'client_token', params.credential.value);
   body.set('idempotency_key', idempotencyKey);
   body.set('encrypted_card', encryptedCard);
+  if (params.hostOrigin) body.set('host_origin', params.hostOrigin);
   const billing = params.billing;
   if (billing) {
     for (const field of BILLING_FIELDS) {

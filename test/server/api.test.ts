@@ -6,7 +6,7 @@ import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/errors';
 import { ALL_TEST_NUMBERS, APPROVED_CARDS, DECLINING_CARDS, futureExpiry } from '../fixtures/test-cards';
-import { backends, bearer, cardForm, get, postForm, postJson, startTestVault, type TestVault } from './helpers';
+import { backends, bearer, cardForm, FRAME_ORIGIN, get, postForm, postJson, startTestVault, type TestVault } from './helpers';
 
 function expectError(res: { status: number; body: any; headers: Headers }, code: keyof typeof CATALOGUE): void {
   expect(res.body?.error?.code, JSON.stringify(res.body)).toBe(code);
@@ -262,6 +262,24 @@ describe.each(backends())('vault API on $name', (backend) => {
       expectError(res, 'origin_not_allowed');
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
       expect(res.headers.get('vary')).toMatch(/Origin/);
+    });
+
+    it("checks a live key against the host_origin a Cardvault frame attests, believed only from a frame origin", async () => {
+      const { exp_month, exp_year } = futureExpiry();
+      const send = async (origin: string, hostOrigin?: string) => {
+        const jwe = await encryptCard(v, { number: '4242424242424242', exp_month, exp_year, cvc: '123' });
+        const form: Record<string, string> = { key: v.keys.livePublishableKey, encrypted_card: jwe };
+        if (hostOrigin) form.host_origin = hostOrigin;
+        return postForm(tokens, form, { origin });
+      };
+      // The frame's Origin is not in the key's list; the merchant page it attests is.
+      const ok = await send(FRAME_ORIGIN, 'https://shop.example');
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(FRAME_ORIGIN);
+      expectError(await send(FRAME_ORIGIN, 'https://evil.example'), 'origin_not_allowed');
+      expectError(await send(FRAME_ORIGIN), 'origin_not_allowed');
+      // Any other page claiming to be the merchant is not believed.
+      expectError(await send('https://evil.example', 'https://shop.example'), 'origin_not_allowed');
     });
 
     it('answers preflights with 204, cacheable', async () => {

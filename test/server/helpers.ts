@@ -64,6 +64,9 @@ export interface TestVault {
   close(): Promise<void>;
 }
 
+/** The origin the test vault treats as Cardvault's frame origin (it believes host_origin from it). */
+export const FRAME_ORIGIN = 'https://js.cardvault.test';
+
 export const NO_ABUSE: AbuseOptions = { perIp: false, perKey: false, cardTesting: false };
 
 export async function startTestVault(backend: Backend, options: { abuse?: AbuseOptions; tokenTtlSeconds?: number } = {}): Promise<TestVault> {
@@ -76,6 +79,7 @@ export async function startTestVault(backend: Backend, options: { abuse?: AbuseO
     now: () => clock.now,
     log: (e) => logs.push(e),
     abuse: options.abuse ?? NO_ABUSE,
+    frameOrigins: [FRAME_ORIGIN],
     ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
   });
   const keys = await ensureDemoAccount(server.vault, { liveOrigins: ['https://shop.example'] });

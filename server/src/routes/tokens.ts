@@ -6,7 +6,7 @@ import { newId } from '../crypto/random';
 import { readParams, requireSecretKey, takeKeyBudget, type RequestContext } from '../http/context';
 import { RetryAfterError } from '../http/errors';
 import { sendJson } from '../http/respond';
-import { str, type Params, type Spec } from '../http/params';
+import { ORIGIN, str, type Params, type Spec } from '../http/params';
 import type { TokenRow } from '../store/types';
 import { renderToken, type SealedCard } from './render';
 
@@ -29,6 +29,7 @@ const TOKEN_SPEC: Spec = {
   'card[address_zip]': { max: 20, pattern: /^[A-Za-z0-9 -]+$/, code: 'invalid_postal_code' },
   'card[address_country]': { max: 60 },
   client: { max: 100, pattern: /^[\x20-\x7e]+$/ },
+  host_origin: { max: 300, pattern: ORIGIN },
 };
 
 const CLEAR_CARD = ['card[number]', 'card[exp_month]', 'card[exp_year]', 'card[cvc]'] as const;
@@ -145,7 +146,10 @@ export async function createToken(ctx: RequestContext): Promise<void> {
   const { vault } = ctx;
   const params = await readParams(ctx, TOKEN_SPEC);
   const caller = await authenticate(ctx, params);
-  if (ctx.origin !== undefined && caller.allowedOrigins !== null && !caller.allowedOrigins.includes(ctx.origin)) {
+  // In frame mode the browser's Origin is the frame's; the frame attests the merchant page's
+  // origin (it accepted `connect` only from it), believed only from a configured frame origin.
+  const pageOrigin = ctx.origin !== undefined && vault.frameOrigins.has(ctx.origin) ? str(params, 'host_origin') : ctx.origin;
+  if (ctx.origin !== undefined && caller.allowedOrigins !== null && (pageOrigin === undefined || !caller.allowedOrigins.includes(pageOrigin))) {
     // No Access-Control-Allow-Origin: the page on the refused origin cannot read this answer.
     ctx.setCorsAllowed(false);
     throw new CardvaultError('origin_not_allowed');

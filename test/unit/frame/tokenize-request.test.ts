@@ -35,13 +35,15 @@ describe('tokenizeGroup', () => {
   it('gathers split fields and tokenizes the clean card', async () => {
     const d = deps();
     const entries = [entry('cardNumber', { number: '4242 4242 4242 4242' }), entry('cardExpiry', { exp: '12 / 34' }), entry('cardCvc', { cvc: '123' }), entry('postalCode', { postal_code: ' 94107 ' })];
-    const r = await tokenizeGroup(request({ billing: { name: 'Ada', address_zip: '00000', address_country: 'GB' } }), entries, 'en', d);
+    const r = await tokenizeGroup(request({ billing: { name: 'Ada', address_zip: '00000', address_country: 'GB' } }), entries, 'en', d, 'https://shop.example');
     expect(r).toEqual({ requestId: 'r1', ok: true, token: TOKEN });
     const params = d.createCardToken.mock.calls[0]![0];
     expect(params.card).toEqual({ number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123', address_zip: '94107' });
     // The postal-code field wins over billing.address_zip (never sent twice).
     expect(params.billing).toEqual({ name: 'Ada', address_country: 'GB' });
     expect(params.apiBase).toBe('https://api.cardvault.test');
+    // The page origin the handshake verified, for the vault's live-key origin check.
+    expect(params.hostOrigin).toBe('https://shop.example');
     expect(params.credential).toMatchObject({ kind: 'key', livemode: false });
   });
 

@@ -85,7 +85,7 @@ const SAFELISTED_OR_RUNTIME = new Set([
 describe('wire format', () => {
   it('posts a form-encoded body with the key, idempotency key, encrypted card, billing and client', async () => {
     server.use(tokenHandler(() => keys));
-    const token = await tokenize({ billing: { name: 'Jane Doe', address_zip: '94107', address_country: 'US' } });
+    const token = await tokenize({ billing: { name: 'Jane Doe', address_zip: '94107', address_country: 'US' }, hostOrigin: 'https://shop.example' });
     expect(token.id).toMatch(/^tok_/);
     const [post] = posts();
     expect(post).toBeDefined();
@@ -94,6 +94,7 @@ describe('wire format', () => {
       'key',
       'idempotency_key',
       'encrypted_card',
+      'host_origin',
       'card[name]',
       'card[address_zip]',
       'card[address_country]',
@@ -102,6 +103,7 @@ describe('wire format', () => {
     expect(form.get('key')).toBe(PK);
     expect(form.get('idempotency_key')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(form.get('card[name]')).toBe('Jane Doe');
+    expect(form.get('host_origin')).toBe('https://shop.example');
     expect(form.get('client')).toBe(`cardvault-js/${VERSION}`);
     // The body is exactly URLSearchParams' encoding of those fields.
     expect(post!.text).toBe(form.toString());
