@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CardvaultError, isCardvaultError } from '../../src/errors';
-import type { AbuseOptions } from './abuse';
 import { newId } from './crypto/random';
 import { rateLimited, type RequestContext } from './http/context';
 import { ChargeDeclinedError, RetryAfterError } from './http/errors';
 import { applyCors, clientIp, errorBody, sendJson } from './http/respond';
-import { describeError, type LogSink } from './log';
+import { describeError } from './log';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './routes/api-keys';
 import { createCharge, retrieveCharge } from './routes/charges';
 import { createClientToken } from './routes/client-tokens';
@@ -14,7 +13,7 @@ import { listEncryptionKeys } from './routes/encryption-keys';
 import { createToken, retrieveToken } from './routes/tokens';
 import { openStore } from './store/open';
 import type { Store } from './store/types';
-import { Vault } from './vault';
+import { Vault, type VaultOptions } from './vault';
 
 type Handler = (ctx: RequestContext) => Promise<void>;
 
@@ -131,7 +130,8 @@ async function handle(vault: Vault, options: AppOptions, req: IncomingMessage, r
   }
 }
 
-export interface StartServerOptions extends AppOptions {
+/** Everything the vault takes (its clock, KEK, log, limits…), plus where to listen and what to store in. */
+export interface StartServerOptions extends AppOptions, Omit<VaultOptions, 'store'> {
   /** Default 4242; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -140,18 +140,6 @@ export interface StartServerOptions extends AppOptions {
   store?: Store;
   databaseUrl?: string;
   dataDir?: string;
-  /** Key-encryption key (32 bytes or base64). Default: CARDVAULT_KEK / CARDVAULT_KEK_FILE / <dataDir>/kek. */
-  kek?: Uint8Array | string;
-  env?: NodeJS.ProcessEnv;
-  /** Clock in Unix ms. */
-  now?: () => number;
-  /** Log sink; default JSON lines on stdout. */
-  log?: LogSink;
-  tokenTtlSeconds?: number;
-  /** Rate limits and card-testing thresholds; `{ perKey: false, perIp: false, cardTesting: false }` for benchmarks. */
-  abuse?: AbuseOptions;
-  /** Origins serving Cardvault's frames (see VaultOptions.frameOrigins). */
-  frameOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -182,16 +170,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     }));
-  const vault = await Vault.create({
-    store,
-    ...(options.kek !== undefined ? { kek: options.kek } : {}),
-    ...(options.env !== undefined ? { env: options.env } : {}),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-    ...(options.log !== undefined ? { log: options.log } : {}),
-    ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
-    ...(options.abuse !== undefined ? { abuse: options.abuse } : {}),
-    ...(options.frameOrigins !== undefined ? { frameOrigins: options.frameOrigins } : {}),
-  });
+  // What is not about listening or storage is the vault's own (clock, KEK, log, limits, frame origins).
+  const { port: _port, host: _host, store: _store, databaseUrl: _db, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
+  const vault = await Vault.create({ ...vaultOptions, store });
   await vault.ensureEncryptionKey();
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));
   const host = options.host ?? '127.0.0.1';

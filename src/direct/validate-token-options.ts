@@ -1,5 +1,6 @@
 import { describeType } from '../card/assert-argument';
 import { CardvaultError } from '../errors/cardvault-error';
+import { BILLING_FIELDS } from '../billing';
 import type { BillingDetails } from '../types';
 
 /** Second argument of direct mode's `createToken`. */
@@ -11,14 +12,7 @@ export interface CreateTokenOptions {
 }
 
 const OPTION_KEYS = new Set(['signal', 'billing']);
-const BILLING_KEYS = new Set([
-  'name',
-  'address_line1',
-  'address_city',
-  'address_state',
-  'address_zip',
-  'address_country',
-]);
+const BILLING_KEYS: ReadonlySet<string> = new Set(BILLING_FIELDS);
 const MAX_BILLING_LENGTH = 256;
 
 /** Checks `createToken`'s options: unknown members, wrong types or huge strings throw `invalid_argument`. */

@@ -4,6 +4,7 @@
  * a coded error — never a value.
  */
 import { parseCredential, type Credential } from '../auth/credential';
+import { BILLING_FIELDS } from '../billing';
 import { validateCardNumber, validateExpiry } from '../card';
 import { CardvaultError, isCardvaultError } from '../errors/cardvault-error';
 import type { TokenizeRequest, TokenizeResult } from '../protocol/messages';
@@ -15,7 +16,6 @@ import { bindingOf } from './binding';
 import type { FieldEntry } from './registry';
 
 const ORDER: readonly FieldName[] = ['number', 'exp', 'cvc', 'postal_code'];
-const BILLING: readonly (keyof BillingDetails)[] = ['name', 'address_line1', 'address_city', 'address_state', 'address_zip', 'address_country'];
 
 /** The API base as `scheme://host[:port][/path]` without a trailing slash, or null. */
 export function parseApiBase(value: unknown, livemode: boolean): string | null {
@@ -34,7 +34,7 @@ export function parseApiBase(value: unknown, livemode: boolean): string | null {
 function billingOf(value: unknown, dropZip: boolean): BillingDetails | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const out: BillingDetails = {};
-  for (const k of BILLING) {
+  for (const k of BILLING_FIELDS) {
     const v = (value as Record<string, unknown>)[k];
     if (typeof v === 'string' && v.trim() && !(dropZip && k === 'address_zip')) out[k] = v.trim().slice(0, 200);
   }

@@ -1,4 +1,5 @@
 /** Argument checks of the host API: misuse throws `invalid_argument` naming the parameter. */
+import { BILLING_FIELDS } from '../billing';
 import { CardvaultError } from '../errors/cardvault-error';
 
 /** `invalid_argument` for `param`; the catalogue's message plus the param name say enough. */
@@ -15,7 +16,7 @@ const STATES = ['base', 'complete', 'empty', 'invalid'];
 /** Allowed keys of `elements.create()` / `element.update()` options. */
 export const ELEMENT_OPTIONS = 'style placeholder label disabled hidePostalCode hideIcon';
 /** Allowed keys of `createToken()`'s billing details. */
-export const BILLING = 'name address_line1 address_city address_state address_zip address_country';
+export const BILLING = BILLING_FIELDS.join(' ');
 
 /**
  * Checks an options object against `allowed` (a space-separated key list) and returns a shallow

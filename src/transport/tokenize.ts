@@ -2,6 +2,7 @@ import type { Credential } from '../auth/credential';
 import { encryptCardPayload } from '../crypto';
 import { CardvaultError, isCardvaultError } from '../errors/cardvault-error';
 import type { BillingDetails, CardPayload, Token } from '../types';
+import { BILLING_FIELDS } from '../billing';
 import { VERSION } from '../version';
 import { startBudget, untilAborted, abortError } from './budget';
 import { requestJson } from './http';
@@ -30,18 +31,6 @@ export interface CreateCardTokenParams {
   /** WebCrypto implementation; defaults to `globalThis.crypto.subtle`. */
   subtle?: SubtleCrypto;
 }
-
-/**
- * Billing members sent as `card[<member>]` — exactly the wire format's list (docs/CONTRACT.md).
- */
-const BILLING_FIELDS = [
-  'name',
-  'address_line1',
-  'address_city',
-  'address_state',
-  'address_zip',
-  'address_country',
-] as const satisfies readonly (keyof BillingDetails)[];
 
 /** Vault answers meaning "the key you encrypted to is gone": refetch the key set and retry once. */
 const KEY_ROTATED = new Set<string>(['encryption_key_unknown', 'encryption_key_retired']);
