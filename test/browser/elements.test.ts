@@ -223,6 +223,14 @@ describe('Cardvault Elements in Chromium', () => {
     expect(hostRequests.length).toBeGreaterThan(0);
     expect(hostRequests.filter((r) => containsNumber(r.url) || containsNumber(r.postData))).toEqual([]);
     expect(requests.filter((r) => containsNumber(r.url) || containsNumber(r.postData))).toEqual([]);
+    // The tokenization request itself was seen (so the check above is not vacuous): one POST, from
+    // the frame, carrying the card only as a JWE and no clear card field.
+    const tokenize = requests.filter((r) => new URL(r.url).pathname === '/v1/tokens');
+    expect(tokenize).toHaveLength(1);
+    expect(tokenize[0]!.fromHostPage).toBe(false);
+    const form = new URLSearchParams(tokenize[0]!.postData);
+    expect(form.get('encrypted_card')).toMatch(/^[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect([...form.keys()].filter((k) => /number|cvc|exp_/.test(k))).toEqual([]);
     await page.close();
   });
 
