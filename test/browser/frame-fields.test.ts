@@ -212,4 +212,45 @@ window.mount = (type, group, options) => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("a skimmer's injected frame in the group cannot gather the card for another key", async () => {
+    const MERCHANT = { kind: 'key', value: 'pk_test_merchantmerchantmerchant' };
+    const ATTACKER = { kind: 'key', value: 'pk_test_attackerattackerattacker' };
+    const { page, frame } = await open(['cardNumber', 'cardExpiry', 'cardCvc'], { credential: MERCHANT });
+    await frame('cardNumber').locator('input').pressSequentially('4242424242424242');
+    await frame('cardExpiry').locator('input').pressSequentially('1234');
+    await frame('cardCvc').locator('input').pressSequentially('123');
+    // A script on the page reads the group from a frame's src and adds its own frame to it.
+    await page.evaluate((cred) => {
+      const src = (document.querySelector('#f-cardNumber') as HTMLIFrameElement).src;
+      const group = new URLSearchParams(src.split('#')[1]).get('group')!;
+      (window as unknown as { mount(t: string, g: string, o: unknown): void }).mount('postalCode', group, { credential: cred });
+    }, ATTACKER);
+    await page.waitForFunction(() => (window as unknown as { log: Entry[] }).log.some((e) => e.el === 'postalCode' && e.msg.type === 'ready'));
+    await frame('postalCode').locator('input').pressSequentially('94107');
+    const tokenize = (el: string, id: string, credential: unknown) =>
+      page.evaluate(async ([el, req]) => {
+        const w = window as unknown as { ports: Record<string, (k: string, p: unknown) => void>; log: Entry[] };
+        w.ports[el as string]!('tokenize', req);
+        for (let i = 0; i < 200; i++) {
+          const hit = w.log.find((e) => e.msg.type === 'tokenize-result' && e.msg.payload.requestId === (req as { requestId: string }).requestId);
+          if (hit) return hit.msg.payload;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return null;
+      }, [el, { requestId: id, credential, apiBase: vault.origin, timeouts: { request: 10_000, total: 20_000 } }] as const);
+    const before = vault.requests.filter((r) => r.url === '/v1/tokens').length;
+
+    // From its own frame, with its own key: it sees only its postal code.
+    expect(await tokenize('postalCode', 's1', ATTACKER)).toMatchObject({ ok: false, error: { code: 'incomplete_number', fields: ['number', 'exp', 'cvc'] } });
+    // Through a merchant frame (a hooked host SDK): that frame tokenizes only for the merchant's key.
+    expect(await tokenize('cardNumber', 's2', ATTACKER)).toMatchObject({ ok: false, error: { code: 'credential_mismatch' } });
+    expect(vault.requests.filter((r) => r.url === '/v1/tokens').length).toBe(before);
+
+    // The merchant's own tokenization still works and does not pick up the injected field.
+    expect(await tokenize('cardNumber', 'm1', MERCHANT)).toMatchObject({ ok: true });
+    expect(decrypted.at(-1)).toEqual({ number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' });
+    await page.close();
+  });
 });
+
