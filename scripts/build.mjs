@@ -3,7 +3,7 @@
 // integrity, and write dist/sri.json with the sha384 of every public file.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,30 @@ execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--dec
   cwd: root,
   stdio: 'inherit',
 });
+
+// Declarations: tsc keeps our extensionless relative imports, which only `bundler` resolution
+// accepts. Consumers on `node16`/`nodenext` need real paths, so each specifier becomes the .js
+// file (or folder/index.js) that its .d.ts stands for.
+const typesDir = join(dist, 'types');
+const rewriteSpecifiers = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      rewriteSpecifiers(path);
+      continue;
+    }
+    if (!name.endsWith('.d.ts')) continue;
+    const text = readFileSync(path, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\2/g, (m, head, q, spec) => {
+      if (/\.(m?js|json)$/.test(spec)) return m;
+      const target = join(dir, spec);
+      if (existsSync(`${target}.d.ts`)) return `${head}${q}${spec}.js${q}`;
+      if (existsSync(join(target, 'index.d.ts'))) return `${head}${q}${spec}/index.js${q}`;
+      throw new Error(`${relative(root, path)}: cannot resolve declaration import ${spec}`);
+    });
+    writeFileSync(path, text);
+  }
+};
+rewriteSpecifiers(typesDir);
 
 export const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
