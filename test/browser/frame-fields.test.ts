@@ -126,6 +126,16 @@ window.mount = (type, group, options) => {
     await page.close();
   });
 
+  it('hideIcon and hidePostalCode really hide (the hidden attribute wins over the field layout)', async () => {
+    const { page, frame } = await open(['card'], { hideIcon: true, hidePostalCode: true });
+    expect(await frame('card').locator('.cv-brand').isVisible()).toBe(false);
+    expect(await frame('card').locator('input[autocomplete="postal-code"]').count()).toBe(0);
+    await page.close();
+    const shown = await open(['card']);
+    expect(await shown.frame('card').locator('.cv-brand').isVisible()).toBe(true);
+    await shown.page.close();
+  });
+
   it('formats with the caret in place and auto-advances inside the combined field', async () => {
     const { page, frame, consoleErrors } = await open(['card']);
     const number = frame('card').locator('.cv-input--number');
