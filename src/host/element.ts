@@ -46,6 +46,8 @@ type Listener = (event: never) => void;
 
 interface Mount {
   readonly iframe: HTMLIFrameElement;
+  /** The merchant's mount target: it carries the state classes (see `mark`). */
+  readonly box: HTMLElement;
   readonly channel: string;
   readonly onWindow: (event: MessageEvent) => void;
   port?: MessagePort;
@@ -59,6 +61,15 @@ interface Mount {
 }
 
 const EVENTS = ['ready', 'change', 'focus', 'blur', 'escape', 'loaderror'];
+
+/**
+ * State classes on the mount target, so the page can style its own box (border, focus ring, error
+ * colour) with CSS alone: `CardvaultElement` while mounted, plus `--focus`, `--empty`,
+ * `--complete` and `--invalid`.
+ */
+const CLS = 'CardvaultElement';
+const STATES = ['focus', 'empty', 'complete', 'invalid'];
+const mark = (box: HTMLElement, state: string, on: boolean) => box.classList.toggle(`${CLS}--${state}`, on);
 const MAX_HEIGHT = 2000;
 
 export function createElement(group: Group, type: ElementType, initial: FrameOptions): CardvaultElement {
@@ -100,6 +111,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     if (!mt) return;
     m = undefined;
     window.removeEventListener('message', mt.onWindow);
+    mt.box.classList.remove(CLS, ...STATES.map((s) => `${CLS}--${s}`));
     // A closed port delivers nothing more: the frame can no longer reach this element.
     mt.port?.close();
     mt.iframe.remove();
@@ -118,6 +130,9 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     } else if (t === 'change') {
       // Rebuilt field by field: only these flags ever reach the merchant, never a value.
       const e = p.error;
+      mark(mt.box, 'empty', !!p.empty);
+      mark(mt.box, 'complete', !!p.complete);
+      mark(mt.box, 'invalid', !!e);
       emit('change', {
         empty: !!p.empty,
         complete: !!p.complete,
@@ -125,6 +140,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
         ...(e && { error: { code: e.code, message: e.message } }),
       });
     } else if (t === 'focus' || t === 'blur' || t === 'escape') {
+      if (t !== 'escape') mark(mt.box, 'focus', t === 'focus');
       emit(t);
     } else if (t === 'resize') {
       const h = p.height;
@@ -176,6 +192,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
 
     const mt: Mount = {
       iframe,
+      box: el,
       channel,
       waiters: [],
       pending: new Map(),
@@ -214,6 +231,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     };
     m = mt;
     window.addEventListener('message', mt.onWindow);
+    el.classList.add(CLS, `${CLS}--empty`);
     el.appendChild(iframe);
   };
 

@@ -352,6 +352,23 @@ describe('handshake and messages', () => {
     expect(seen.filter(([n]) => n === 'change')).toHaveLength(1);
   });
 
+  it('marks the mount target with state classes the page can style, and cleans them up', async () => {
+    const box = frame.iframe.parentElement!;
+    const classes = () => [...box.classList].filter((c) => c.startsWith('CardvaultElement')).sort();
+    expect(classes()).toEqual(['CardvaultElement', 'CardvaultElement--empty']);
+    await frame.connect();
+    frame.send('focus', {});
+    frame.send('change', { empty: false, complete: false, brand: 'visa', error: { code: 'invalid_number', message: 'x' } });
+    await tick(5);
+    expect(classes()).toEqual(['CardvaultElement', 'CardvaultElement--focus', 'CardvaultElement--invalid']);
+    frame.send('change', { empty: false, complete: true, brand: 'visa' });
+    frame.send('blur', {});
+    await tick(5);
+    expect(classes()).toEqual(['CardvaultElement', 'CardvaultElement--complete']);
+    el.unmount();
+    expect(classes()).toEqual([]);
+  });
+
   it('createToken sends tokenize and resolves with the token', async () => {
     await frame.connect();
     const p = cardvault.createToken(el, { name: 'Jenny Rosen', address_zip: '94107' });
