@@ -131,7 +131,9 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     binding = bindingOf(options.credential);
     if (!form) form = build(options);
     apply(options);
-    const apiBase = parseApiBase(options.apiBase, false);
+    // Only the frame the host tokenizes through (the combined card, or the number of split fields)
+    // needs the vault's key; each frame has its own cache, so the others would fetch it for nothing.
+    const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(options.apiBase, false) : null;
     if (apiBase) prefetchEncryptionKeys(apiBase);
     ready = true;
     send('ready', {});

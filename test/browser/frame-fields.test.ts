@@ -183,7 +183,13 @@ window.mount = (type, group, options) => {
   });
 
   it('gathers split siblings, shows their errors, and tokenizes through the vault', async () => {
-    const { page, frame, consoleErrors } = await open(['cardNumber', 'cardExpiry', 'cardCvc']);
+    const keySets = () => vault.requests.filter((r) => r.url === '/v1/encryption_keys').length;
+    const before = keySets();
+    const { page, frame, consoleErrors } = await open(['cardNumber', 'cardExpiry', 'cardCvc'], { apiBase: vault.origin });
+    // Only the number frame (which tokenizes) prefetches the vault's key, once.
+    for (let i = 0; i < 40 && keySets() === before; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(keySets() - before).toBe(1);
     await frame('cardNumber').locator('input').pressSequentially('4242424242424242');
     await frame('cardExpiry').locator('input').pressSequentially('1234');
     const request = (id: string) => ({
