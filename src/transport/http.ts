@@ -1,5 +1,5 @@
 /**
- * The CORS-only HTTP client of Cardvault, on ky.
+ * The CORS-only HTTP client of Cardvault, on `fetch`.
  *
  * Every request is a CORS *simple request*: GET, or POST with an `application/x-www-form-urlencoded`
  * body (URLSearchParams, whose content type the runtime sets itself) and no header of our own. The
@@ -9,10 +9,10 @@
  * only in the body of a CORS `fetch`. (JSONP put cards in URLs and logs and needs the API host in
  * `script-src`; a proxy frame adds an origin to trust. Neither is needed once CORS works.)
  *
- * ky costs ~5 KB gzip in the frame bundle whatever is imported from it (one class), so only the
- * default export and its two error classes are used; no `.json()` shortcut (it would add `Accept`).
+ * Why not ky (docs/decisions/0003): this file always owned the retry policy, the time budget and
+ * the error mapping; ky added the attempt loop and a per-attempt timeout, ~60 lines, for 4.85 KB
+ * gzip of the frame's 16 KB budget, and its cloned request cost ~0.9 ms per tokenization.
  */
-import ky, { HTTPError, TimeoutError } from 'ky';
 import { CardvaultError } from '../errors/cardvault-error';
 import { isErrorCode } from '../errors/catalogue';
 import { abortError, type Budget } from './budget';
@@ -22,7 +22,7 @@ export interface HttpRequest {
   url: string;
   /** Form body (POST). Never JSON: a JSON content type is not CORS-safelisted and forces a preflight. */
   body?: URLSearchParams;
-  /** Limit of one attempt, in ms; a timed-out attempt is retried while the budget lasts. */
+  /** Limit of one attempt (until the response headers), in ms; a timed-out attempt is retried while the budget lasts. */
   attemptTimeout: number;
   /** The logical call's total budget and cancellation. */
   budget: Budget;
@@ -40,20 +40,53 @@ const BACKOFF_CAP_MS = 4000;
  *
  * Retries, with exponential backoff and jitter, only on a network failure, a timed-out attempt, a
  * 5xx or a 429 (honouring `Retry-After`) — never on another 4xx — and only while the budget lasts.
+ * Every attempt sends the same body (a tokenization's idempotency key is in it, so the vault answers
+ * a replay with the first result instead of tokenizing twice).
  * Rejects with a `CardvaultError`: the vault's own code for a vault error, `network_failure`,
  * `timeout`, `aborted`, or `invalid_response` for a body that is not the JSON it should be.
  */
 export async function requestJson(request: HttpRequest): Promise<unknown> {
   const { budget } = request;
-  // Delay of the next retry; computed by `shouldRetry` (which sees the error) and handed to ky's
-  // `delay`, so Retry-After and the remaining budget decide it, not a fixed schedule.
-  let nextDelay = 0;
-  let response: Response;
+  for (let retry = 1; ; retry++) {
+    if (budget.signal.aborted) throw abortError(budget.signal);
+    let response: Response | undefined;
+    let failure: unknown;
+    try {
+      response = await attempt(request);
+    } catch (error) {
+      failure = error;
+    }
+    if (response?.ok) return readJson(response, budget);
+    const delay = retry > MAX_RETRIES || budget.signal.aborted ? undefined : retryDelay(response, failure, retry);
+    // Not retryable, aborted, or the wait would outlive the budget: fail now with this error
+    // (e.g. `rate_limited` and its request id) rather than with a useless `timeout` later.
+    if (delay === undefined || delay >= budget.remaining()) {
+      if (budget.signal.aborted) throw abortError(budget.signal);
+      throw response ? await fromErrorResponse(response, budget) : toCardvaultError(failure);
+    }
+    void response?.body?.cancel().catch(() => undefined);
+    await wait(delay, budget.signal);
+  }
+}
+
+/** One `fetch`, aborted by the budget or after `attemptTimeout` ms without response headers. */
+async function attempt(request: HttpRequest): Promise<Response> {
+  const { budget } = request;
+  const controller = new AbortController();
+  // Left attached: the budget's signal lives only as long as this logical call. It also aborts a
+  // body still being read after the attempt's timer is cleared.
+  budget.signal.addEventListener('abort', () => controller.abort(budget.signal.reason), { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.attemptTimeout);
   try {
-    response = await ky(request.url, {
+    return await globalThis.fetch(request.url, {
       method: request.method,
+      // Each attempt sends the form afresh: it is small and in hand (no teed stream to clone).
       body: request.body,
-      // Nothing else: no custom header, no JSON, no `Accept` from ky's `.json()` shortcut (not used).
+      // Nothing else: no custom header, no JSON content type, no `Accept`.
       // Cookies and HTTP auth never go to the vault; the key is in the body.
       credentials: 'omit',
       mode: 'cors',
@@ -66,33 +99,16 @@ export async function requestJson(request: HttpRequest): Promise<unknown> {
       referrerPolicy: 'strict-origin',
       // Card data never follows a redirect to another host: a 3xx is an error (invalid_response).
       redirect: 'manual',
-      timeout: request.attemptTimeout,
-      signal: budget.signal,
-      // ky keeps a clone of the Request for retries and sends the other copy, whose body is then a
-      // teed stream; Chromium sends that ~0.9 ms slower than a plain body. The form body is small
-      // and in hand, so each attempt sends it afresh (same URL, headers, signal and options); ky
-      // still owns timeouts, retries and error mapping.
-      fetch: (input, init) => globalThis.fetch(request.body && input instanceof Request ? new Request(input, { body: request.body }) : input, init),
-      retry: {
-        limit: MAX_RETRIES,
-        // POST is retried only because every tokenization carries an idempotency key in its body:
-        // the vault answers a replay with the first result instead of tokenizing twice.
-        methods: ['get', 'post'],
-        delay: () => nextDelay,
-        shouldRetry: ({ error, retryCount }) => {
-          const delay = retryDelay(error, retryCount);
-          // Not retryable, aborted, or the wait would outlive the budget: fail now with this error
-          // (e.g. `rate_limited` and its request id) rather than with a useless `timeout` later.
-          if (delay === undefined || budget.signal.aborted || delay >= budget.remaining()) return false;
-          if (error instanceof HTTPError) void error.response.body?.cancel().catch(() => undefined);
-          nextDelay = delay;
-          return true;
-        },
-      },
+      signal: controller.signal,
     });
-  } catch (error) {
-    throw await toCardvaultError(error, budget);
+  } catch (cause) {
+    throw timedOut && !budget.signal.aborted ? new CardvaultError('timeout', { cause }) : cause;
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+async function readJson(response: Response, budget: Budget): Promise<unknown> {
   let text: string;
   try {
     text = await response.text();
@@ -106,17 +122,36 @@ export async function requestJson(request: HttpRequest): Promise<unknown> {
   return json;
 }
 
-/** Delay before retry number `retryCount` (1-based), or `undefined` when `error` is not retryable. */
-function retryDelay(error: Error, retryCount: number): number | undefined {
-  if (error instanceof HTTPError) {
-    const { status } = error.response;
-    // 4xx other than 429 means the request itself is wrong (or declined): sending it again cannot help.
+/** Waits `ms`, or rejects with the budget's coded error as soon as it aborts. */
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Delay before retry number `retry` (1-based), or `undefined` when the outcome is not retryable:
+ * a non-2xx `response`, or the `failure` fetch rejected with.
+ */
+function retryDelay(response: Response | undefined, failure: unknown, retry: number): number | undefined {
+  if (response) {
+    const { status } = response;
+    // 4xx other than 429 means the request itself is wrong (or declined): sending it again cannot
+    // help. So does an opaque redirect (status 0).
     if (status !== 429 && (status < 500 || status > 599)) return undefined;
-    return retryAfterMs(error.response) ?? backoff(retryCount);
+    return retryAfterMs(response) ?? backoff(retry);
   }
   // TypeError is how fetch reports a network failure (DNS, refused, reset, CORS refusal).
-  if (error instanceof TimeoutError || error.name === 'TypeError') return backoff(retryCount);
-  return undefined;
+  const timedOut = failure instanceof CardvaultError && failure.code === 'timeout';
+  return timedOut || (failure instanceof Error && failure.name === 'TypeError') ? backoff(retry) : undefined;
 }
 
 /** Exponential backoff with "equal jitter": half the step fixed, half random, so waits still grow. */
@@ -133,13 +168,8 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
-async function toCardvaultError(error: unknown, budget: Budget): Promise<CardvaultError> {
-  // Checked first: an abort or the end of the budget surfaces as whatever fetch rejected with.
-  if (budget.signal.aborted) return abortError(budget.signal);
-  if (error instanceof CardvaultError) return error;
-  if (error instanceof HTTPError) return fromErrorResponse(error.response, budget);
-  if (error instanceof TimeoutError) return new CardvaultError('timeout', { cause: error });
-  return new CardvaultError('network_failure', { cause: error });
+function toCardvaultError(error: unknown): CardvaultError {
+  return error instanceof CardvaultError ? error : new CardvaultError('network_failure', { cause: error });
 }
 
 /** Maps a non-2xx answer: the vault's `{ error: { code, … } }` keeps its code; unknown codes are `api_error`. */
