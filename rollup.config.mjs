@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { FRAME_LOCALES } from './scripts/frame-locales.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! Cardvault v${pkg.version} | MIT */`;
@@ -57,6 +58,27 @@ function stripCatalogueMessages(scope) {
   };
 }
 
+/**
+ * Keeps one locale's strings in a frame bundle: src/frame/locales.ts imports every
+ * ./locales/<locale> module, and this resolves all but `locale` to an empty module. A customer's
+ * frame then downloads its own language only; the host picks the document of its locale.
+ */
+function frameLocale(locale) {
+  const EMPTY = '\0cardvault-locale-not-in-bundle';
+  return {
+    name: 'cardvault-frame-locale',
+    resolveId(source, importer) {
+      const m = /^\.\/locales\/([a-z]{2})$/.exec(source);
+      if (!m || !importer?.endsWith('/src/frame/locales.ts')) return null;
+      if (!FRAME_LOCALES.includes(m[1])) this.error(`unknown frame locale ${m[1]}`);
+      return m[1] === locale ? null : EMPTY;
+    },
+    load(id) {
+      return id === EMPTY ? 'export default undefined;' : null;
+    },
+  };
+}
+
 const ts = (tsconfig) =>
   typescript({
     tsconfig,
@@ -105,12 +127,12 @@ export default [
   // Direct mode (PCI SAQ A-EP): its own files, never part of the default bundles.
   iife('src/entries/direct-cdn.ts', 'cardvault-direct', 'CardvaultDirect'),
   esm('src/entries/direct.ts', 'cardvault-direct'),
-  // The frame document's script, served from the frame origin with integrity.
-  {
+  // The frame document's script, one per locale (frame/card.<locale>.html loads it with integrity).
+  ...FRAME_LOCALES.map((locale) => ({
     input: 'src/entries/frame.ts',
-    plugins: browserPlugins('all'),
-    output: { file: 'dist/frame/cardvault-frame.js', format: 'iife', sourcemap: true, banner, plugins: [min()] },
-  },
+    plugins: [frameLocale(locale), ...browserPlugins('all')],
+    output: { file: `dist/frame/cardvault-frame.${locale}.js`, format: 'iife', sourcemap: true, banner, plugins: [min()] },
+  })),
   // The vault (Node): one file per entry, dependencies left external.
   {
     input: { cli: 'server/src/cli.ts', index: 'server/src/index.ts' },

@@ -61,7 +61,7 @@ export async function runBrowser({ root, vault: liveVault, vaultMissing, deadlin
   const { chromium } = await import('playwright-core');
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   const distDir = join(root, 'dist');
-  for (const f of ['cardvault.min.js', 'frame/card.html', 'frame/cardvault-frame.js']) {
+  for (const f of ['cardvault.min.js', 'frame/card.en.html', 'frame/cardvault-frame.en.js']) {
     if (!existsSync(join(distDir, f))) throw new Error(`dist/${f} is missing (npm run build)`);
   }
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

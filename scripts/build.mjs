@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAME_LOCALES } from './frame-locales.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -47,14 +48,20 @@ rewriteSpecifiers(typesDir);
 
 export const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
-// The frame document: no inline script or style; its one script is pinned by integrity.
-const frameJs = readFileSync(join(dist, 'frame', 'cardvault-frame.js'));
+// The frame documents, one per locale: no inline script or style; the one script is pinned by integrity.
 const template = readFileSync(join(root, 'src', 'frame', 'card.html'), 'utf8');
 mkdirSync(join(dist, 'frame'), { recursive: true });
-writeFileSync(
-  join(dist, 'frame', 'card.html'),
-  template.replaceAll('%FRAME_INTEGRITY%', sri(frameJs)).replaceAll('%VERSION%', pkg.version),
-);
+for (const locale of FRAME_LOCALES) {
+  const frameJs = readFileSync(join(dist, 'frame', `cardvault-frame.${locale}.js`));
+  writeFileSync(
+    join(dist, 'frame', `card.${locale}.html`),
+    template
+      .replaceAll('%FRAME_SCRIPT%', `cardvault-frame.${locale}.js`)
+      .replaceAll('%FRAME_INTEGRITY%', sri(frameJs))
+      .replaceAll('%LANG%', locale)
+      .replaceAll('%VERSION%', pkg.version),
+  );
+}
 
 // sri.json: every public file a page or frame loads, with the versioned path a CDN serves immutable.
 const files = {};

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAME_LOCALES } from './frame-locales.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (rel) => readFileSync(join(root, rel), 'utf8');
@@ -40,7 +41,9 @@ const NO_SINKS = [
 ];
 
 const HOST_BUNDLES = ['dist/cardvault.js', 'dist/cardvault.min.js', 'dist/cardvault.mjs'];
-const ALL_BUNDLES = [...HOST_BUNDLES, 'dist/frame/cardvault-frame.js', 'dist/cardvault-direct.js', 'dist/cardvault-direct.mjs'];
+/** One frame bundle per locale (rollup.config.mjs): each is checked. */
+const FRAME_BUNDLES = FRAME_LOCALES.map((l) => `dist/frame/cardvault-frame.${l}.js`);
+const ALL_BUNDLES = [...HOST_BUNDLES, ...FRAME_BUNDLES, 'dist/cardvault-direct.js', 'dist/cardvault-direct.mjs'];
 
 const problems = [];
 for (const file of HOST_BUNDLES) {
@@ -53,9 +56,11 @@ for (const file of ALL_BUNDLES) {
   for (const [re, what] of NO_SINKS) if (re.test(code)) problems.push(`${file} contains ${what}`);
 }
 // The frame must actually carry the tokenization path, or the checks above prove nothing.
-const frame = read('dist/frame/cardvault-frame.js');
-for (const [re, what] of FRAME_ONLY.slice(0, 7)) {
-  if (!re.test(frame)) problems.push(`dist/frame/cardvault-frame.js lacks ${what} (${re}): the boundary markers are stale`);
+for (const file of FRAME_BUNDLES) {
+  const frame = read(file);
+  for (const [re, what] of FRAME_ONLY.slice(0, 7)) {
+    if (!re.test(frame)) problems.push(`${file} lacks ${what} (${re}): the boundary markers are stale`);
+  }
 }
 
 if (problems.length) {

@@ -8,20 +8,21 @@ import { measure } from './sizes.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const budgets = JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8'));
 const sri = JSON.parse(readFileSync(join(root, 'dist', 'sri.json'), 'utf8'));
+/** A budget key may name one file or, with `*`, a family (one frame bundle per locale). */
+const pattern = (key) => new RegExp(`^${key.replace(/[.]/g, '\\.').replaceAll('*', '[^/]+')}$`);
+const budgetOf = (file) => budgets[file] ?? Object.entries(budgets).find(([k]) => k.includes('*') && pattern(k).test(file))?.[1];
 let failed = 0;
 const rows = [];
-for (const rel of Object.keys(sri.files).filter((f) => /\.m?js$/.test(f))) {
-  const path = join(root, 'dist', rel);
-  const min = rel.replace(/\.js$/, '.min.js');
-  const s = measure(path);
-  const budget = budgets[`dist/${rel}`];
+const files = Object.keys(sri.files).filter((f) => /\.m?js$/.test(f)).map((f) => `dist/${f}`);
+for (const file of files) {
+  const s = measure(join(root, file));
+  const budget = budgetOf(file);
   const over = budget !== undefined && s.gzip > budget;
   if (over) failed++;
-  rows.push({ file: `dist/${rel}`, raw: s.raw, gzip: s.gzip, brotli: s.brotli, budget: budget ?? '', status: budget === undefined ? '' : over ? 'OVER' : 'ok' });
-  void min;
+  rows.push({ file, raw: s.raw, gzip: s.gzip, brotli: s.brotli, budget: budget ?? '', status: budget === undefined ? '' : over ? 'OVER' : 'ok' });
 }
 for (const key of Object.keys(budgets).filter((k) => k.startsWith('dist/'))) {
-  if (!existsSync(join(root, key))) {
+  if (key.includes('*') ? !files.some((f) => pattern(key).test(f)) : !existsSync(join(root, key))) {
     console.error(`size budget names ${key}, which the build did not produce`);
     failed++;
   }

@@ -37,7 +37,10 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   const doc = win.document;
   const locale = resolveLocale(params.locale, win.navigator.languages ?? []);
   doc.documentElement.lang = locale;
-  doc.title = t(locale, type === 'card' ? 'title.card' : type === 'cardNumber' ? 'title.number' : type === 'cardExpiry' ? 'title.expiry' : type === 'cardCvc' ? 'title.cvc' : 'title.postal_code');
+  // The document's title names its inputs ("Card number, Expiration date, Security code"); the
+  // iframe element carries the host's title.
+  const fields = type === 'card' ? ['number', 'expiry', 'cvc'] as const : [type === 'cardNumber' ? 'number' : type === 'cardExpiry' ? 'expiry' : type === 'cardCvc' ? 'cvc' : 'postal_code'] as const;
+  doc.title = fields.map((f) => t(locale, `label.${f}`)).join(', ');
 
   let port: MessagePort | null = null;
   let binding: string | null = null;

@@ -182,7 +182,8 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     const channel = randomId();
     const iframe = document.createElement('iframe');
     const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale });
-    iframe.src = `${frameOrigin}/v${VERSION}/frame/card.html#${params}`;
+    // One frame document per locale: the frame downloads its own language only.
+    iframe.src = `${frameOrigin}/v${VERSION}/frame/card.${group.locale}.html#${params}`;
     iframe.title = iframeTitle(group.locale, type);
     iframe.setAttribute('frameborder', '0');
     iframe.setAttribute('scrolling', 'no');

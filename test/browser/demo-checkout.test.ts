@@ -74,7 +74,7 @@ describe('demo checkout (/)', () => {
   });
 
   it('serves the frame document with its own strict CSP', async () => {
-    const res = await fetch(`${rig.demo.urls.cdn}/v${rig.demo.version}/frame/card.html`);
+    const res = await fetch(`${rig.demo.urls.cdn}/v${rig.demo.version}/frame/card.en.html`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");

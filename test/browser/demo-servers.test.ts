@@ -73,8 +73,8 @@ describe('the CDN origin', () => {
       ['cardvault.min.js', /^text\/javascript/],
       ['cardvault.mjs', /^text\/javascript/],
       ['cardvault-direct.min.js', /^text\/javascript/],
-      ['frame/cardvault-frame.js', /^text\/javascript/],
-      ['frame/card.html', /^text\/html/],
+      ['frame/cardvault-frame.en.js', /^text\/javascript/],
+      ['frame/card.en.html', /^text\/html/],
       ['sri.json', /^application\/json/],
     ] as const) {
       const res = await get(`/v${demo.version}/${file}`);

@@ -136,11 +136,11 @@ describe('Cardvault Elements in Chromium', () => {
   }
 
   /** Mounts elements in the page (as `window.__els[type]`) and waits for every `ready`. */
-  async function mount(page: Page, mounts: Array<[type: string, selector: string]>): Promise<void> {
+  async function mount(page: Page, mounts: Array<[type: string, selector: string]>, locale = 'en'): Promise<void> {
     await page.evaluate(
-      async ({ mounts, pk, apiBase, frameOrigin }) => {
+      async ({ mounts, pk, apiBase, frameOrigin, locale }) => {
         const w = window as unknown as Record<string, any>;
-        w.__cv = w.Cardvault(pk, { apiBase, frameOrigin, locale: 'en' });
+        w.__cv = w.Cardvault(pk, { apiBase, frameOrigin, locale });
         const elements = w.__cv.elements();
         w.__els = {};
         await Promise.all(
@@ -156,7 +156,7 @@ describe('Cardvault Elements in Chromium', () => {
           ),
         );
       },
-      { mounts, pk: publishableKey, apiBase: vaultUrl, frameOrigin: cdn.origin },
+      { mounts, pk: publishableKey, apiBase: vaultUrl, frameOrigin: cdn.origin, locale },
     );
   }
 
@@ -279,6 +279,33 @@ describe('Cardvault Elements in Chromium', () => {
       }
     });
     expect((token as { id?: string }).id).toMatch(/^tok_/);
+    await page.close();
+  });
+
+  it('a German element loads the German frame, which carries German strings only', async () => {
+    const page = await openHost();
+    await mount(page, [['card', '#card']], 'de');
+    const frame = frameOf(page, 'card');
+    expect(new URL(frame.url()).pathname).toBe(`/v${VERSION}/frame/card.de.html`);
+    expect(await frame.evaluate(() => [document.documentElement.lang, document.title])).toEqual(['de', 'Kartennummer, Ablaufdatum, Sicherheitscode']);
+    const number = frame.locator('input[autocomplete="cc-number"]');
+    expect(await number.getAttribute('aria-label')).toBe('Kartennummer');
+    expect(await frame.locator('input[autocomplete="cc-exp"]').getAttribute('placeholder')).toBe('MM / JJ');
+    await typeInto(frame, 'cc-number', '4242');
+    const error = await page.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      return w.__cv.createToken(w.__els.card).then(
+        () => null,
+        (e: { code: string; message: string; fields: string[] }) => ({ code: e.code, message: e.message, fields: e.fields }),
+      );
+    });
+    expect(error).toMatchObject({ code: 'incomplete_number', message: 'Die Kartennummer ist unvollständig.' });
+    expect(error?.fields.slice(0, 3)).toEqual(['number', 'exp', 'cvc']);
+    // What the frame downloaded: the German bundle, without the other languages.
+    const script = await (await fetch(`${cdn.origin}/v${VERSION}/frame/cardvault-frame.de.js`)).text();
+    expect(script).toContain('Die Kartennummer ist unvollständig.');
+    for (const other of ['Your card number is incomplete.', 'El número de la tarjeta está incompleto.', 'Le numéro de carte est incomplet.']) expect(script).not.toContain(other);
+    expect(requests.some((r) => r.url.endsWith(`/v${VERSION}/frame/cardvault-frame.de.js`))).toBe(true);
     await page.close();
   });
 

@@ -52,7 +52,7 @@ describe('frame document in Chromium', () => {
     });
     const favicon = { '/favicon.ico': htmlPage('') };
     frames = await serve({ dist: true, routes: favicon });
-    const frameUrl = `${frames.origin}/v${VERSION}/frame/card.html`;
+    const frameUrl = `${frames.origin}/v${VERSION}/frame/card.en.html`;
     const script = `
 window.log = [];
 window.ports = {};

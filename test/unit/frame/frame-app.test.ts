@@ -34,7 +34,7 @@ afterEach(async () => {
 
 function boot(type = 'card', extra: Record<string, string> = {}) {
   const params = new URLSearchParams({ channel: CHANNEL, group: GROUP, type, hostOrigin: HOST, locale: 'en', ...extra });
-  const win = new HappyWindow({ url: `${FRAMES}/v${VERSION}/frame/card.html#${params}` });
+  const win = new HappyWindow({ url: `${FRAMES}/v${VERSION}/frame/card.en.html#${params}` });
   windows.push(win);
   const parent = { postMessage: vi.fn(), frames: [] as unknown[] };
   const w = win as unknown as Window;

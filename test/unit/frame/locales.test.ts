@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../src/errors/catalogue';
 import { MESSAGES, cvcPlaceholderKey, resolveLocale, t, type MessageKey } from '../../../src/frame/locales';
+import de from '../../../src/frame/locales/de';
+import en from '../../../src/frame/locales/en';
+import es from '../../../src/frame/locales/es';
+import fr from '../../../src/frame/locales/fr';
 
 const LOCALES = ['en', 'es', 'fr', 'de'] as const;
 const VALIDATION_CODES = Object.entries(CATALOGUE)
@@ -9,11 +13,18 @@ const VALIDATION_CODES = Object.entries(CATALOGUE)
 
 describe('locales', () => {
   it('has every key in every locale, non-empty', () => {
-    const keys = Object.keys(MESSAGES.en).sort();
+    const keys = Object.keys(MESSAGES.en!).sort();
+    expect(keys.length).toBeGreaterThanOrEqual(20);
     for (const l of LOCALES) {
-      expect(Object.keys(MESSAGES[l]).sort()).toEqual(keys);
+      expect(Object.keys(MESSAGES[l]!).sort()).toEqual(keys);
       for (const k of keys) expect(t(l, k as MessageKey).trim()).not.toBe('');
     }
+  });
+
+  it('has exactly as many strings in each locale file as there are keys', () => {
+    // A missing or extra `|` would shift every later string onto the wrong key.
+    const count = Object.keys(MESSAGES.en!).length;
+    for (const text of [en, es, fr, de]) expect(text.split('|')).toHaveLength(count);
   });
 
   it('translates every validation_error code in the catalogue', () => {
@@ -31,7 +42,6 @@ describe('locales', () => {
   it('has the expected English strings', () => {
     expect(t('en', 'placeholder.number')).toBe('1234 1234 1234 1234');
     expect(t('en', 'placeholder.expiry')).toBe('MM / YY');
-    expect(t('en', 'title.number')).toBe('Secure card number input frame');
     expect(t('en', 'label.cvc')).toBe('Security code');
   });
 

@@ -163,7 +163,7 @@ describe('iframe', () => {
     const iframe = container.querySelector('iframe')!;
     const url = new URL(iframe.src);
     expect(url.origin).toBe(FRAME_ORIGIN);
-    expect(url.pathname).toBe(`/v${VERSION}/frame/card.html`);
+    expect(url.pathname).toBe(`/v${VERSION}/frame/card.de.html`);
     expect(url.search).toBe('');
     const params = new URLSearchParams(url.hash.slice(1));
     expect(params.get('type')).toBe('cardNumber');
