@@ -36,103 +36,65 @@ export interface BrandInfo {
   readonly cvcName: string;
 }
 
-const DEFAULT_GAPS = [4, 8, 12] as const;
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n <= to; n++) out.push(n);
-  return out;
-}
-
-function spec(s: BrandSpec): BrandSpec {
-  return Object.freeze({ ...s, prefixes: Object.freeze(s.prefixes), lengths: Object.freeze(s.lengths), gaps: Object.freeze(s.gaps) });
-}
+const DEFAULT_GAPS: readonly number[] = Object.freeze([4, 8, 12]);
+const GAPS_4_6: readonly number[] = Object.freeze([4, 10]);
+const GAPS_19: readonly number[] = Object.freeze([4, 8, 12, 16]);
 
 /**
- * The brand table. Order only matters for the tie-break of two different brands matching a prefix
- * of the same length, which a unit test forbids, so the order is by popularity for readability.
+ * The brand table, one brand per line: `brand|niceType|cvcName cvcLength|lengths|prefixes`, where
+ * lengths are comma-separated and prefixes space-separated, either being `a-b` for an inclusive
+ * range. Strings rather than object literals so the property names are written once (the table
+ * ships in every frame). Every brand listed uses Luhn. Order only matters for the tie-break of two
+ * different brands matching a prefix of the same length, which a unit test forbids, so the order
+ * is by popularity for readability.
  */
-export const BRAND_SPECS: readonly BrandSpec[] = Object.freeze([
-  spec({ brand: 'visa', niceType: 'Visa', prefixes: ['4'], lengths: [13, 16, 19], gaps: DEFAULT_GAPS, cvcLength: 3, cvcName: 'CVV', luhn: true }),
-  spec({
-    brand: 'mastercard',
-    niceType: 'Mastercard',
-    // 2-series (2221-2720) has been issued since 2017; leaving it out rejects real cards.
-    prefixes: ['51-55', '2221-2720'],
-    lengths: [16],
-    gaps: DEFAULT_GAPS,
-    cvcLength: 3,
-    cvcName: 'CVC',
-    luhn: true,
-  }),
-  spec({ brand: 'amex', niceType: 'American Express', prefixes: ['34', '37'], lengths: [15], gaps: [4, 10], cvcLength: 4, cvcName: 'CID', luhn: true }),
-  spec({
-    brand: 'discover',
-    niceType: 'Discover',
-    // 622126-622925 is inside UnionPay's 62; the longer range wins, so these are Discover.
-    prefixes: ['6011', '644-649', '65', '622126-622925'],
-    lengths: range(16, 19),
-    gaps: DEFAULT_GAPS,
-    cvcLength: 3,
-    cvcName: 'CID',
-    luhn: true,
-  }),
-  spec({ brand: 'diners', niceType: 'Diners Club', prefixes: ['300-305', '36', '38', '39'], lengths: range(14, 19), gaps: DEFAULT_GAPS, cvcLength: 3, cvcName: 'CVV', luhn: true }),
-  spec({ brand: 'jcb', niceType: 'JCB', prefixes: ['3528-3589'], lengths: range(16, 19), gaps: DEFAULT_GAPS, cvcLength: 3, cvcName: 'CVV', luhn: true }),
-  spec({ brand: 'unionpay', niceType: 'UnionPay', prefixes: ['62', '81'], lengths: range(14, 19), gaps: DEFAULT_GAPS, cvcLength: 3, cvcName: 'CVN', luhn: true }),
-  spec({
-    brand: 'maestro',
-    niceType: 'Maestro',
-    prefixes: ['493698', '50', '5018', '5020', '5038', '56-59', '63', '67', '6304', '6759', '676770', '676774'],
-    lengths: range(12, 19),
-    gaps: DEFAULT_GAPS,
-    cvcLength: 3,
-    cvcName: 'CVC',
-    luhn: true,
-  }),
-  spec({ brand: 'mir', niceType: 'Mir', prefixes: ['2200-2204'], lengths: range(16, 19), gaps: DEFAULT_GAPS, cvcLength: 3, cvcName: 'CVP2', luhn: true }),
-  spec({
-    brand: 'elo',
-    niceType: 'Elo',
-    // Elo BINs sit inside Visa (4), Maestro (50, 63) UnionPay (62) and Discover (65); each is six
-    // digits long so it always wins over those shorter prefixes.
-    prefixes: [
-      '401178', '401179', '431274', '438935', '451416', '457393', '457631', '457632',
-      '504175', '506699-506778', '509000-509999',
-      '627780', '636297', '636368',
-      '650031-650033', '650035-650051', '650405-650439', '650485-650538', '650541-650598',
-      '650700-650718', '650720-650727', '650901-650978', '651652-651679',
-      '655000-655019', '655021-655058',
-    ],
-    lengths: [16],
-    gaps: DEFAULT_GAPS,
-    cvcLength: 3,
-    cvcName: 'CVE',
-    luhn: true,
-  }),
-  spec({
-    brand: 'hipercard',
-    niceType: 'Hipercard',
-    // Inside Diners (38), Maestro (63) and near Discover; six digits so they win.
-    prefixes: ['384100', '384140', '384160', '606282', '637095', '637568', '637599', '637609', '637612'],
-    lengths: [16],
-    gaps: DEFAULT_GAPS,
-    cvcLength: 3,
-    cvcName: 'CVC',
-    luhn: true,
-  }),
-]);
+const TABLE = [
+  'visa|Visa|CVV 3|13,16,19|4',
+  // 2-series (2221-2720) has been issued since 2017; leaving it out rejects real cards.
+  'mastercard|Mastercard|CVC 3|16|51-55 2221-2720',
+  'amex|American Express|CID 4|15|34 37',
+  // 622126-622925 is inside UnionPay's 62; the longer range wins, so these are Discover.
+  'discover|Discover|CID 3|16-19|6011 644-649 65 622126-622925',
+  'diners|Diners Club|CVV 3|14-19|300-305 36 38 39',
+  'jcb|JCB|CVV 3|16-19|3528-3589',
+  'unionpay|UnionPay|CVN 3|14-19|62 81',
+  'maestro|Maestro|CVC 3|12-19|493698 50 5018 5020 5038 56-59 63 67 6304 6759 676770 676774',
+  'mir|Mir|CVP2 3|16-19|2200-2204',
+  // Elo BINs sit inside Visa (4), Maestro (50, 63) UnionPay (62) and Discover (65); each is six
+  // digits long so it always wins over those shorter prefixes.
+  'elo|Elo|CVE 3|16|401178 401179 431274 438935 451416 457393 457631 457632 504175 506699-506778 509000-509999 ' +
+    '627780 636297 636368 650031-650033 650035-650051 650405-650439 650485-650538 650541-650598 ' +
+    '650700-650718 650720-650727 650901-650978 651652-651679 655000-655019 655021-655058',
+  // Inside Diners (38), Maestro (63) and near Discover; six digits so they win.
+  'hipercard|Hipercard|CVC 3|16|384100 384140 384160 606282 637095 637568 637599 637609 637612',
+];
+
+/** Public descriptions by brand; frozen and shared, so callers cannot corrupt the table. */
+const INFO_BY_BRAND = new Map<string, BrandInfo>();
+
+/** The parsed brand table (see {@link TABLE}). */
+export const BRAND_SPECS: readonly BrandSpec[] = TABLE.map((line) => {
+  const [brand, niceType, cvc, lengthList, prefixes] = line.split('|') as [CardBrand, string, string, string, string];
+  const [cvcName, cvcLength] = cvc.split(' ') as [string, string];
+  const lengths: number[] = [];
+  for (const item of lengthList.split(',')) {
+    const [from, to = from] = item.split('-');
+    for (let n = Number(from); n <= Number(to); n++) lengths.push(n);
+  }
+  const info: BrandInfo = Object.freeze({
+    brand,
+    niceType,
+    lengths: Object.freeze(lengths),
+    gaps: brand === 'amex' ? GAPS_4_6 : DEFAULT_GAPS,
+    cvcLength: Number(cvcLength),
+    cvcName,
+  });
+  INFO_BY_BRAND.set(brand, info);
+  return { ...info, prefixes: prefixes.split(' '), luhn: true };
+});
 
 /** Longest number any brand allows; also the limit for a number whose brand is not known yet. */
 export const MAX_CARD_LENGTH = 19;
-
-const SPEC_BY_BRAND = new Map<string, BrandSpec>(BRAND_SPECS.map((s) => [s.brand, s]));
-const INFO_BY_BRAND = new Map<string, BrandInfo>(
-  BRAND_SPECS.map((s) => [
-    s.brand,
-    Object.freeze({ brand: s.brand, niceType: s.niceType, lengths: s.lengths, gaps: s.gaps, cvcLength: s.cvcLength, cvcName: s.cvcName }),
-  ]),
-);
 
 /**
  * True when `value` is one of the brands Cardvault knows.
@@ -142,14 +104,14 @@ const INFO_BY_BRAND = new Map<string, BrandInfo>(
  * isCardBrand('VISA');  // false (brands are lower-case identifiers)
  */
 export function isCardBrand(value: unknown): value is CardBrand {
-  return typeof value === 'string' && SPEC_BY_BRAND.has(value);
+  return typeof value === 'string' && INFO_BY_BRAND.has(value);
 }
 
-/** The full spec of a known brand (internal: includes prefixes and the Luhn flag). */
-export function getBrandSpec(brand: CardBrand): BrandSpec {
+/** The description of a known brand, unchecked (for well-typed internal callers). */
+export function brandInfoOf(brand: CardBrand): BrandInfo {
   // The map is built from the same table the CardBrand union describes, so a miss is impossible
   // for a well-typed caller; callers with untrusted input go through getBrandInfo.
-  return SPEC_BY_BRAND.get(brand) as BrandSpec;
+  return INFO_BY_BRAND.get(brand) as BrandInfo;
 }
 
 /**
@@ -166,9 +128,6 @@ export function getBrandInfo(brand: CardBrand): BrandInfo {
   if (info === undefined) throw invalidArgument('brand', 'a known card brand');
   return info;
 }
-
-const GAPS_4_6 = Object.freeze([4, 10]);
-const GAPS_19 = Object.freeze([4, 8, 12, 16]);
 
 /**
  * Where to put spaces in a number of `length` digits of `brand` (or of an unknown brand).

@@ -1,4 +1,4 @@
-import { gapsFor, getBrandSpec, MAX_CARD_LENGTH } from './brands';
+import { brandInfoOf, gapsFor, MAX_CARD_LENGTH } from './brands';
 import { detectBrand } from './detect-brand';
 import { digitsOnly } from './digits-only';
 
@@ -16,7 +16,7 @@ import { digitsOnly } from './digits-only';
 export function formatCardNumber(value: string): string {
   const digits = digitsOnly(value);
   const brand = detectBrand(digits);
-  const lengths = brand === null ? null : getBrandSpec(brand).lengths;
+  const lengths = brand === null ? null : brandInfoOf(brand).lengths;
   const max = lengths === null ? MAX_CARD_LENGTH : lengths[lengths.length - 1]!;
   const kept = digits.length > max ? digits.slice(0, max) : digits;
   const gaps = gapsFor(brand, kept.length);

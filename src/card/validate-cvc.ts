@@ -1,6 +1,6 @@
 import type { CardBrand } from '../types';
 import { assertString, invalidArgument } from './assert-argument';
-import { getBrandSpec, isCardBrand } from './brands';
+import { brandInfoOf, isCardBrand } from './brands';
 
 /** Result of {@link validateCvc}. */
 export interface CvcValidation {
@@ -34,7 +34,7 @@ export function validateCvc(value: string, brand?: CardBrand | null): CvcValidat
     const c = value.charCodeAt(i);
     if (c < 48 || c > 57) return RESULTS[0];
   }
-  const min = brand ? getBrandSpec(brand).cvcLength : 3;
+  const min = brand ? brandInfoOf(brand).cvcLength : 3;
   const max = brand ? min : 4;
   if (length >= min && length <= max) return RESULTS[2];
   return RESULTS[length < max ? 1 : 0];

@@ -53,8 +53,20 @@ export function parseHttpsUrl(raw: unknown): URL | null {
   }
 }
 
+/** Own properties only: a key inherited from a prototype is not the host's. */
+function has(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** Optional descriptors and the values each may take; anything else is refused. */
+const DESCRIPTORS = [
+  ['weight', /^(normal|bold|[1-9]\d{0,2}|1000)( ([1-9]\d{0,2}|1000))?$/],
+  ['style', /^(normal|italic|oblique)$/],
+  ['display', /^(auto|block|swap|fallback|optional)$/],
+] as const;
+
 function pick(o: Record<string, unknown>, key: string, re: RegExp): string | undefined | null {
-  const v = Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+  const v = has(o, key) ? o[key] : undefined;
   if (v === undefined) return undefined;
   const s = typeof v === 'number' ? String(v) : v;
   return typeof s === 'string' && re.test(s) ? s : null;
@@ -77,12 +89,10 @@ export function sanitiseFonts(input: unknown): SanitisedFonts {
     try {
       if (typeof f !== 'object' || f === null || Array.isArray(f)) return reject(path, 'expected an object');
       const o = f as Record<string, unknown>;
-      if (Object.prototype.hasOwnProperty.call(o, 'cssSrc')) {
+      if (has(o, 'cssSrc')) {
         const url = parseHttpsUrl(o['cssSrc']);
-        if (!url) return reject(`${path}.cssSrc`, 'expected an https URL without credentials');
-        if (!Object.prototype.hasOwnProperty.call(FONT_CSS_HOSTS, url.hostname) || url.port) {
-          return reject(`${path}.cssSrc`, 'host is not an allowed font stylesheet provider');
-        }
+        if (!url) return reject(`${path}.cssSrc`, 'expected an https URL');
+        if (!has(FONT_CSS_HOSTS, url.hostname) || url.port) return reject(`${path}.cssSrc`, 'host not allowed');
         if (!out.stylesheets.includes(url.href)) out.stylesheets.push(url.href);
         return;
       }
@@ -93,16 +103,13 @@ export function sanitiseFonts(input: unknown): SanitisedFonts {
       const src = typeof o['src'] === 'string' ? /^url\(\s*(["']?)([^"'()\s]+)\1\s*\)(\s+format\(\s*["']?[\w-]+["']?\s*\))?$/i.exec(o['src'].trim()) : null;
       const url = src && parseHttpsUrl(src[2]);
       if (!url) return reject(`${path}.src`, 'expected url(https://…)');
-      const weight = pick(o, 'weight', /^(normal|bold|[1-9]\d{0,2}|1000)( ([1-9]\d{0,2}|1000))?$/);
-      const style = pick(o, 'style', /^(normal|italic|oblique)$/);
-      const display = pick(o, 'display', /^(auto|block|swap|fallback|optional)$/);
-      if (weight === null) return reject(`${path}.weight`, 'invalid font weight');
-      if (style === null) return reject(`${path}.style`, 'invalid font style');
-      if (display === null) return reject(`${path}.display`, 'invalid font display');
       // swap by default: a card field must never render invisible text while a font loads.
-      const descriptors: FontFaceSpec['descriptors'] = { display: display ?? 'swap' };
-      if (weight) descriptors.weight = weight;
-      if (style) descriptors.style = style;
+      const descriptors: FontFaceSpec['descriptors'] = { display: 'swap' };
+      for (const [key, re] of DESCRIPTORS) {
+        const value = pick(o, key, re);
+        if (value === null) return reject(`${path}.${key}`, `invalid font ${key}`);
+        if (value) descriptors[key] = value;
+      }
       // href is percent-encoded by the URL parser, so it contains no '"' to escape.
       out.faces.push({ family, source: `url("${url.href}")`, descriptors });
     } catch {
@@ -124,7 +131,7 @@ export function fontCspSources(fonts: Pick<SanitisedFonts, 'faces' | 'stylesheet
     const url = parseHttpsUrl(href);
     if (!url) continue;
     style.add(url.origin);
-    if (Object.prototype.hasOwnProperty.call(FONT_CSS_HOSTS, url.hostname)) for (const o of FONT_CSS_HOSTS[url.hostname] ?? []) font.add(o);
+    if (has(FONT_CSS_HOSTS, url.hostname)) for (const o of FONT_CSS_HOSTS[url.hostname] ?? []) font.add(o);
   }
   for (const f of fonts.faces) {
     const url = parseHttpsUrl(/^url\("(.*)"\)$/.exec(f.source)?.[1]);

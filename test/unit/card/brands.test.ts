@@ -69,10 +69,25 @@ describe('brand table', () => {
     expect(clashes).toEqual([]);
   });
 
+  it('parses the compact table into prefixes, lengths and codes', () => {
+    const mastercard = BRAND_SPECS.find((s) => s.brand === 'mastercard');
+    expect(mastercard?.prefixes).toEqual(['51-55', '2221-2720']);
+    expect(BRAND_SPECS.find((s) => s.brand === 'maestro')?.lengths).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(BRAND_SPECS.find((s) => s.brand === 'elo')?.prefixes).toHaveLength(25);
+    expect(BRAND_SPECS.find((s) => s.brand === 'hipercard')?.prefixes).toHaveLength(9);
+    for (const s of BRAND_SPECS) {
+      expect(s.niceType).not.toBe('');
+      expect(s.cvcName).toMatch(/^[A-Z]{3}\d?$/);
+      expect([3, 4]).toContain(s.cvcLength);
+    }
+  });
+
+  // prefix-table.ts trusts this shape (it no longer re-checks the table at import, in every frame):
+  // a malformed entry would silently mis-detect.
   it('keeps every prefix within six digits and every range ordered', () => {
     for (const s of BRAND_SPECS) {
       for (const p of s.prefixes) {
-        expect(p).toMatch(/^(\d{1,6})(-\d{1,6})?$/);
+        expect(p, s.brand).toMatch(/^(\d{1,6})(-\d{1,6})?$/);
         const [lo, hi = lo] = p.split('-') as [string, string?];
         expect(hi.length).toBe(lo.length);
         expect(Number(lo)).toBeLessThanOrEqual(Number(hi));

@@ -99,12 +99,30 @@ describe('sanitiseStyle: benign styles', () => {
   });
 
   it('gives a specific reason', () => {
-    expect(checkValue('color', 'url(x)')).toBe('forbidden token');
+    expect(checkValue('color', 'url(x)')).toBe('forbidden function');
+    expect(checkValue('color', 'u r l (x)')).toBe('forbidden function');
     expect(checkValue('color', 'linear-gradient(red,red)')).toBe('forbidden function');
-    expect(checkValue('color', 'red\n')).toBe('control or non-printable character');
+    expect(checkValue('color', 'red; x')).toBe('forbidden character');
+    expect(checkValue('color', 'red /* x */')).toBe('comment');
+    expect(checkValue('color', 'red\n')).toBe('control character');
     expect(checkValue('color', 'x'.repeat(201))).toBe('value too long');
     expect(checkValue('color', '   ')).toBe('empty value');
     expect(checkValue('opacity', '0.5')).toBeNull();
+  });
+
+  // The character and function allow-lists refuse every other dangerous token; comment delimiters
+  // are the ones made of allowed characters, so they get their own check.
+  it.each(['/*', 'red /*', '*/', 'red */ blue', 'ur/**/l(x)', '/ *', '* /', 'calc(1px / *2)'])('refuses comment delimiters in %j', (value) => {
+    expect(checkValue('padding', value)).toBe('comment');
+  });
+
+  it.each(['u r l (x)', 'url (x)', 'URL(x)', 'var (--x)', 'image-set(x 1x)', 'attr(value)', 'env(x)', 'expression(x)', 'calc(1px + url(x))', '(x)'])(
+    'refuses the function call %j',
+    (value) => expect(checkValue('padding', value)).toBe('forbidden function'),
+  );
+
+  it.each([';', '{', '}', '\\', '<', '>', '@', '!', ':', '[', '='])('refuses %j', (c) => {
+    expect(checkValue('color', `red${c}`)).toBe('forbidden character');
   });
 
   it('reads pseudo-classes and media queries', () => {
@@ -127,7 +145,7 @@ describe('sanitiseStyle: benign styles', () => {
     const { rejected } = sanitiseStyle({
       base: { ':hover': { iconColor: 'red' }, '@media (min-width: 1px)': { '@media (min-width: 2px)': { color: 'red' } } },
     });
-    expect(rejected.map((r) => r.reason)).toEqual(['iconColor not allowed in a pseudo-class', 'unsupported media query']);
+    expect(rejected.map((r) => r.reason)).toEqual(['iconColor in a pseudo-class', 'unsupported media query']);
   });
 });
 
