@@ -4,6 +4,8 @@ import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { parse } from 'acorn';
+import MagicString from 'magic-string';
 import { FRAME_LOCALES } from './scripts/frame-locales.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -25,13 +27,13 @@ function defineVersion() {
  * never shown:
  * - `vault`: the host bundles drop the messages of vault-only codes (VAULT_ENTRIES), which always
  *   arrive with the vault's own message;
- * - `all`: the frame drops every message: its errors travel to the host as codes and the host's
- *   copy supplies the message (CardvaultError.fromJSON); customer-facing text comes from
- *   src/frame/locales.ts.
+ * - `all`: the frame drops every message, `fix` and `status`: its errors travel to the host as
+ *   codes and the host's copy supplies the rest (CardvaultError.fromJSON); customer-facing text
+ *   comes from src/frame/locales.ts.
  * Fails the build if an entry in scope is left unrewritten.
  */
 function stripCatalogueMessages(scope) {
-  const ENTRY = /entry\(('[a-z_]+', '[a-z]+', \d+), (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
+  const ENTRY = /entry\(('[a-z_]+'), ('[a-z]+', \d+), (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
   return {
     name: 'cardvault-strip-catalogue-messages',
     transform(code, id) {
@@ -48,9 +50,11 @@ function stripCatalogueMessages(scope) {
       const part = code.slice(from, to);
       const calls = (part.match(/: entry\(/g) ?? []).length;
       let replaced = 0;
-      const out = part.replace(ENTRY, (_m, head) => {
+      const out = part.replace(ENTRY, (_m, type, fixAndStatus) => {
         replaced++;
-        return `entry(${head}, '')`;
+        // The frame reads only an entry's type (its errors reach the merchant through the host,
+        // whose catalogue has the rest); the host bundles export CATALOGUE whole, less messages.
+        return scope === 'all' ? `entry(${type})` : `entry(${type}, ${fixAndStatus}, '')`;
       });
       if (replaced !== calls || calls === 0) this.error(`catalogue: rewrote ${replaced} of ${calls} entries; keep each entry on one line as entry('type', 'fix', status, 'message')`);
       return { code: code.slice(0, from) + out + code.slice(to), map: null };
@@ -75,6 +79,47 @@ function frameLocale(locale) {
     },
     load(id) {
       return id === EMPTY ? 'export default undefined;' : null;
+    },
+  };
+}
+
+/**
+ * Frame bundles only: drops the developer-facing message literals given to `new CardvaultError(code,
+ * { message: '…' })`. The frame's errors reach the merchant only through the host, which fills an
+ * empty message from its own catalogue (CardvaultError.fromJSON), so these strings were dead weight
+ * in every frame. Customer-facing messages (`message: t(locale, code)`) are calls, not literals,
+ * and stay. Runs on the compiled JavaScript (after the TypeScript plugin) and uses rollup's parser.
+ */
+/** Removes `message: '…'` or `message: \`…\`` (with one adjacent comma) from an init object literal. */
+function removeMessageLiteral(s, init) {
+  if (init?.type !== 'ObjectExpression') return;
+  const props = init.properties;
+  props.forEach((p, i) => {
+    const isLiteral = p.value?.type === 'Literal' || p.value?.type === 'TemplateLiteral';
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== 'message' || !isLiteral) return;
+    if (i < props.length - 1) s.remove(p.start, props[i + 1].start);
+    else if (i > 0) s.remove(props[i - 1].end, p.end);
+    else s.remove(p.start, init.end - 1); // the only property, and a trailing comma if any
+  });
+}
+
+function stripErrorMessageLiterals() {
+  return {
+    name: 'cardvault-strip-error-message-literals',
+    transform(code, id) {
+      if (!id.includes('/src/') || !code.includes('CardvaultError(')) return null;
+      const s = new MagicString(code);
+      // acorn, not this.parse: its positions are UTF-16 offsets, as MagicString expects.
+      const visit = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'CardvaultError') removeMessageLiteral(s, node.arguments[1]);
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === 'object') visit(value);
+        }
+      };
+      visit(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }));
+      return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
     },
   };
 }
@@ -130,7 +175,7 @@ export default [
   // The frame document's script, one per locale (frame/card.<locale>.html loads it with integrity).
   ...FRAME_LOCALES.map((locale) => ({
     input: 'src/entries/frame.ts',
-    plugins: [frameLocale(locale), ...browserPlugins('all')],
+    plugins: [frameLocale(locale), ...browserPlugins('all'), stripErrorMessageLiterals()],
     output: { file: `dist/frame/cardvault-frame.${locale}.js`, format: 'iife', sourcemap: true, banner, plugins: [min()] },
   })),
   // The vault (Node): one file per entry, dependencies left external.

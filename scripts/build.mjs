@@ -51,6 +51,13 @@ export const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('b
 // The frame documents, one per locale: no inline script or style; the one script is pinned by integrity.
 const template = readFileSync(join(root, 'src', 'frame', 'card.html'), 'utf8');
 mkdirSync(join(dist, 'frame'), { recursive: true });
+// The default look, shared by every locale: comments and line breaks out (one rule per line in src).
+const css = readFileSync(join(root, 'src', 'frame', 'card.css'), 'utf8')
+  .replace(/\/\*[\s\S]*?\*\//g, '')
+  .split('\n')
+  .map((line) => line.trim())
+  .join('');
+writeFileSync(join(dist, 'frame', 'card.css'), css);
 for (const locale of FRAME_LOCALES) {
   const frameJs = readFileSync(join(dist, 'frame', `cardvault-frame.${locale}.js`));
   writeFileSync(
@@ -58,6 +65,7 @@ for (const locale of FRAME_LOCALES) {
     template
       .replaceAll('%FRAME_SCRIPT%', `cardvault-frame.${locale}.js`)
       .replaceAll('%FRAME_INTEGRITY%', sri(frameJs))
+      .replaceAll('%CSS_INTEGRITY%', sri(css))
       .replaceAll('%LANG%', locale)
       .replaceAll('%VERSION%', pkg.version),
   );
@@ -70,7 +78,7 @@ const walk = (dir) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       if (name !== 'types') walk(path);
-    } else if (/\.(m?js|html)$/.test(name)) {
+    } else if (/\.(m?js|html|css)$/.test(name)) {
       const rel = relative(dist, path).split('\\').join('/');
       files[rel] = { integrity: sri(readFileSync(path)), path: `/v${pkg.version}/${rel}`, bytes: statSync(path).size };
     }

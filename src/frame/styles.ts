@@ -4,7 +4,7 @@
  */
 import { sanitiseFonts } from './fonts';
 import { sanitiseStyle } from './style-sanitiser';
-import { BASE_CSS, buildStyleSheet } from './style-sheet';
+import { buildStyleSheet } from './style-sheet';
 
 /** Creates the frame's stylesheets; `setStyle` replaces the host's part. */
 export function createStyles(doc: Document): { setStyle(style: unknown): void; loadFonts(fonts: unknown): void } {
@@ -12,10 +12,9 @@ export function createStyles(doc: Document): { setStyle(style: unknown): void; l
   const win = doc.defaultView as (Window & typeof globalThis) | null;
   const Sheet = win?.CSSStyleSheet ?? CSSStyleSheet;
   const Face = win?.FontFace;
-  const base = new Sheet();
-  base.replaceSync(BASE_CSS);
+  // The default look is card.css, linked by the document; adopted sheets come after it.
   const host = new Sheet();
-  doc.adoptedStyleSheets = [base, host];
+  doc.adoptedStyleSheets = [host];
   const loaded = new Set<string>();
   return {
     setStyle(style) {

@@ -75,6 +75,7 @@ describe('the CDN origin', () => {
       ['cardvault-direct.min.js', /^text\/javascript/],
       ['frame/cardvault-frame.en.js', /^text\/javascript/],
       ['frame/card.en.html', /^text\/html/],
+      ['frame/card.css', /^text\/css/],
       ['sri.json', /^application\/json/],
     ] as const) {
       const res = await get(`/v${demo.version}/${file}`);

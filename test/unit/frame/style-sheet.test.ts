@@ -1,7 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { sanitiseStyle } from '../../../src/frame/style-sanitiser';
-import { BASE_CSS, buildStyleSheet } from '../../../src/frame/style-sheet';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildStyleSheet } from '../../../src/frame/style-sheet';
+
+/** src/frame/card.css without comments, as scripts/build.mjs ships it. */
+const BASE_CSS = readFileSync(join(process.cwd(), 'src', 'frame', 'card.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
 
 const TYPICAL = {
   base: {
@@ -57,7 +62,7 @@ describe('buildStyleSheet', () => {
   });
 });
 
-describe('BASE_CSS', () => {
+describe('card.css (the default look)', () => {
   it('sets the defaults the frame relies on', () => {
     expect(BASE_CSS).toContain('font-size:16px');
     expect(BASE_CSS).toMatch(/system-ui/);
