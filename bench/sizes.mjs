@@ -35,7 +35,7 @@ async function ourFiles(root, tmp) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
         if (name !== 'types') walk(path);
-      } else if (/\.(m?js|html)$/.test(name)) rows.push(path);
+      } else if (/\.(m?js|html|css)$/.test(name)) rows.push(path);
     }
   };
   walk(dist);
@@ -43,9 +43,9 @@ async function ourFiles(root, tmp) {
   for (const path of rows) {
     const rel = relative(dist, path).split('\\').join('/');
     const raw = readFileSync(path);
-    // .min.js and the frame script are minified by the build; HTML is shipped as is; the rest
+    // .min.js, the frame scripts and card.css are minified by the build; HTML is shipped as is; the rest
     // (unminified IIFE, ESM for bundlers) is minified here as a merchant's bundler would.
-    const alreadyMin = rel.endsWith('.min.js') || /^frame\/cardvault-frame\.\w+\.js$/.test(rel) || rel.endsWith('.html');
+    const alreadyMin = rel.endsWith('.min.js') || /^frame\/cardvault-frame\.\w+\.js$/.test(rel) || /\.(html|css)$/.test(rel);
     const min = alreadyMin ? raw : Buffer.from(await minify(raw.toString('utf8'), rel.endsWith('.mjs')));
     out.push({ file: `dist/${rel}`, minifiedBy: alreadyMin ? 'build' : 'bench (terser)', ...sizesOf(tmp, `ours-${rel}`, raw, min) });
   }
@@ -150,7 +150,9 @@ export async function runSizes({ root, tmp }) {
       note: 'lower bound only: the loader then fetches js.stripe.com/v3, far larger, which cannot be measured offline',
     });
   }
-  const frame = find(ours, (r) => r.file.startsWith('dist/frame/'));
+  // What one frame downloads: its locale's document and script (en here; each locale has its own)
+  // and the shared stylesheet.
+  const frame = find(ours, (r) => ['dist/frame/card.en.html', 'dist/frame/card.css', 'dist/frame/cardvault-frame.en.js'].includes(r.file));
   const frameTotal = frame.length ? { loads: frame.map((r) => r.file).join(' + '), ...sum(frame) } : null;
   return {
     method:
