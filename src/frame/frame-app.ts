@@ -134,13 +134,15 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     binding = bindingOf(options.credential);
     if (!form) form = build(options);
     apply(options);
-    // Only the frame the host tokenizes through (the combined card, or the number of split fields)
-    // needs the vault's key; each frame has its own cache, so the others would fetch it for nothing.
-    const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(options.apiBase, false) : null;
-    if (apiBase) prefetchEncryptionKeys(apiBase);
     ready = true;
     send('ready', {});
     reportHeight();
+    // After `ready`: starting the fetch costs ~1 ms, which the customer's first keystroke can wait
+    // for but the mount should not. Only the frame the host tokenizes through (the combined card,
+    // or the number of split fields) needs the vault's key; each frame has its own cache, so the
+    // others would fetch it for nothing.
+    const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(options.apiBase, false) : null;
+    if (apiBase) prefetchEncryptionKeys(apiBase);
   };
   win.addEventListener('message', onWindowMessage);
   // The greeting names the host's exact origin: never '*'.
