@@ -39,6 +39,9 @@ const card = cardvault.elements().create('card', {
       fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
       iconColor: '#4b5563',
       '::placeholder': { color: '#6b7280' },
+      // The card box below shows focus (is-focused), so the frame's own fallback ring would be a
+      // second ring inside it.
+      ':focus-visible': { outline: 'none' },
     },
     invalid: { color: '#b42318', iconColor: '#b42318' },
   },

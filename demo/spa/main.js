@@ -29,7 +29,8 @@ const resultBox = $('[data-result]');
 const amount = bindAmount(amountInput, { totals: document.querySelectorAll('[data-total]'), buttons: [payButton] });
 
 const style = {
-  base: { color: '#1f2937', fontSize: '16px', iconColor: '#4b5563', '::placeholder': { color: '#6b7280' } },
+  // The card box shows focus itself, so the frame's fallback ring is dropped.
+  base: { color: '#1f2937', fontSize: '16px', iconColor: '#4b5563', '::placeholder': { color: '#6b7280' }, ':focus-visible': { outline: 'none' } },
   invalid: { color: '#b42318', iconColor: '#b42318' },
 };
 const FIELDS = /** @type {const} */ ([

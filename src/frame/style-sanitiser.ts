@@ -46,6 +46,11 @@ export type StyleProperty =
   | 'padding-bottom'
   | 'padding-left'
   | 'caret-color'
+  | 'outline'
+  | 'outline-color'
+  | 'outline-offset'
+  | 'outline-style'
+  | 'outline-width'
   | 'opacity'
   | 'transition'
   | 'icon-color';
@@ -76,7 +81,7 @@ export interface StyleRejection {
 const VARIANTS: readonly StyleVariant[] = ['base', 'complete', 'empty', 'invalid'];
 const PSEUDOS = new Set<string>([':hover', ':focus', ':focus-visible', ':disabled', '::placeholder', '::selection', ':-webkit-autofill']);
 const PROPERTIES = new Set<string>(
-  'color background-color font-family font-size font-style font-variant font-weight -webkit-font-smoothing -moz-osx-font-smoothing letter-spacing line-height text-align text-decoration text-shadow text-transform padding padding-top padding-right padding-bottom padding-left caret-color opacity transition icon-color'.split(' '),
+  'color background-color font-family font-size font-style font-variant font-weight -webkit-font-smoothing -moz-osx-font-smoothing letter-spacing line-height text-align text-decoration text-shadow text-transform padding padding-top padding-right padding-bottom padding-left caret-color outline outline-color outline-offset outline-style outline-width opacity transition icon-color'.split(' '),
 );
 const ALIASES: Record<string, string> = { 'font-smoothing': '-webkit-font-smoothing' };
 /** Functions a value may call. Anything else (url, image-set, attr, var, env, expression, …) is refused. */

@@ -309,6 +309,32 @@ describe('Cardvault Elements in Chromium', () => {
     await page.close();
   });
 
+  it('draws a visible focus ring by default, which the merchant can drop for their own', async () => {
+    const page = await openHost();
+    const outlineOnKeyboardFocus = async (style: unknown): Promise<string> => {
+      await page.evaluate(async ({ pk, apiBase, frameOrigin, style }) => {
+        const w = window as unknown as Record<string, any>;
+        w.__els?.card?.destroy();
+        const cv = w.Cardvault(pk, { apiBase, frameOrigin, locale: 'en' });
+        const el = cv.elements().create('cardNumber', style ? { style } : {});
+        w.__els = { card: el };
+        await new Promise<void>((ok) => {
+          el.on('ready', () => ok());
+          el.mount('#number');
+        });
+      }, { pk: publishableKey, apiBase: vaultUrl, frameOrigin: cdn.origin, style });
+      await page.locator('body').click();
+      // Keyboard focus (Tab from the page), the case :focus-visible is for.
+      await page.keyboard.press('Tab');
+      const frame = frameOf(page, 'cardNumber');
+      await frame.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
+      return frame.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    };
+    expect(await outlineOnKeyboardFocus(undefined)).toBe('solid');
+    expect(await outlineOnKeyboardFocus({ base: { ':focus-visible': { outline: 'none' } } })).toBe('none');
+    await page.close();
+  });
+
   it('axe-core finds no violations in the frame', async () => {
     const page = await openHost();
     await mount(page, [['card', '#card']]);

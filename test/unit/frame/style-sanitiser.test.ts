@@ -79,6 +79,11 @@ describe('sanitiseStyle: benign styles', () => {
     ['opacity', '0.8'],
     ['transition', 'color 0.2s ease-in-out, background-color .2s cubic-bezier(0.4, 0, 0.2, 1)'],
     ['iconColor', '#c4f0ff'],
+    // The frame's fallback focus ring is the merchant's to restyle, or to drop when their own box shows focus.
+    ['outline', 'none'],
+    ['outline', '2px solid rgb(37 99 235)'],
+    ['outlineOffset', '-3px'],
+    ['outlineColor', 'Highlight'],
   ])('keeps %s: %s', (prop, value) => {
     const { style, rejected } = sanitiseStyle({ base: { [prop]: value } });
     expect(rejected).toEqual([]);

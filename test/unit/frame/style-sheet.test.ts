@@ -43,6 +43,11 @@ describe('buildStyleSheet', () => {
     `);
   });
 
+  it('lets the host restyle or drop the fallback focus ring', () => {
+    const css = buildStyleSheet(sanitiseStyle({ base: { ':focus-visible': { outline: 'none' } } }).style);
+    expect(css).toBe('.cv-input:focus-visible{outline:none}');
+  });
+
   it('returns an empty string for no style', () => {
     expect(buildStyleSheet({})).toBe('');
     expect(buildStyleSheet(sanitiseStyle({ base: { ':hover': {} } }).style)).toBe('');
