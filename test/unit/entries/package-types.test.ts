@@ -1,6 +1,7 @@
 /**
  * The package as a TypeScript consumer sees it: `cardvault` and `cardvault/direct` through the
- * exports map, under both `nodenext` (Node, SSR) and `bundler` resolution, strict. Misuse must not
+ * exports map, under `nodenext` (Node, SSR) and `bundler` resolution, and `node10` through
+ * typesVersions, strict. Misuse must not
  * compile. Runs against the built dist/ (npm test builds first).
  */
 import { execFileSync } from 'node:child_process';
@@ -33,10 +34,13 @@ void [brand, token, direct, isCardvaultError];
 `,
 );
 
-function typecheck(resolution: 'nodenext' | 'bundler'): string {
+function typecheck(resolution: 'nodenext' | 'bundler' | 'node10'): string {
   const module = resolution === 'nodenext' ? 'nodenext' : 'esnext';
+  // node10 (the old `moduleResolution: node`) ignores `exports`; `typesVersions` maps the subpath.
+  // TypeScript 6 deprecates it, but projects on TypeScript 5 still use it.
+  const legacy = resolution === 'node10' ? ['--ignoreDeprecations', '6.0'] : [];
   try {
-    execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom', 'consumer.mts'], { cwd: dir, encoding: 'utf8' });
+    execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', module, '--moduleResolution', resolution, ...legacy, '--target', 'es2022', '--lib', 'es2022,dom', 'consumer.mts'], { cwd: dir, encoding: 'utf8' });
     return '';
   } catch (e) {
     return String((e as { stdout?: string }).stdout ?? e);
@@ -46,7 +50,7 @@ function typecheck(resolution: 'nodenext' | 'bundler'): string {
 describe('the published types', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['nodenext', 'bundler'] as const)('type-check a strict consumer under %s resolution', (resolution) => {
+  it.each(['nodenext', 'bundler', 'node10'] as const)('type-check a strict consumer under %s resolution', (resolution) => {
     expect(typecheck(resolution)).toBe('');
   });
 });
