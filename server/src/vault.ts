@@ -40,6 +40,9 @@ export interface CreatedKey {
   secret: string;
 }
 
+/** How long an idempotency key (tokens' and charges') is remembered: 24 hours. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
 const KEY_CACHE_MS = 5_000;
 const ENC_KEY_CACHE_MS = 5_000;
 
@@ -393,7 +396,7 @@ export class Vault {
 
   /** Deletes idempotency records past their 24 h. */
   async purge(): Promise<void> {
-    await this.store.purgeIdempotency(this.now() - 24 * 3600 * 1000);
+    await this.store.purgeIdempotency(this.now() - IDEMPOTENCY_TTL_MS);
   }
 }
 

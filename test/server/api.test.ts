@@ -2,6 +2,7 @@
  * The vault's API contract, against a live server on an ephemeral port, on every storage backend
  * (PGlite always, PostgreSQL when TEST_DATABASE_URL is set).
  */
+import { request as httpRequest } from 'node:http';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/errors';
@@ -445,6 +446,236 @@ describe.each(backends())('vault API on $name', (backend) => {
       } finally {
         v.clock.now -= 24 * 3600_000 + 1000;
       }
+    });
+  });
+
+  describe('POST /v1/charges with an Idempotency-Key', () => {
+    const charges = () => `${v.url}/v1/charges`;
+    const newKey = () => `order-${Math.random().toString(36).slice(2)}`;
+    const chargeWith = (idempotencyKey: string, token: string, form: Record<string, string> = {}, secret = v.keys.secretKey) =>
+      postForm(charges(), { token, amount: '1999', currency: 'eur', description: 'Order 42', ...form }, { ...bearer(secret), 'idempotency-key': idempotencyKey });
+    const chargesOf = async (token: string): Promise<number> =>
+      (await v.store.rawQuery('SELECT count(*)::int AS n FROM charges WHERE token_id = $1', [token]))[0]!.n as number;
+    const chargeWithout = (token: string) => postForm(charges(), { token, amount: '100', currency: 'usd' }, bearer(v.keys.secretKey));
+    const isUsed = async (token: string): Promise<boolean> => (await get(`${v.url}/v1/tokens/${token}`, bearer(v.keys.secretKey))).body.used as boolean;
+
+    /** Holds the next charge attempt at its token lookup (an attempt in flight) until released. */
+    function holdNextAttempt(): { arrived: Promise<void>; release(): void; restore(): void } {
+      const original = v.store.getToken.bind(v.store);
+      let release!: () => void;
+      let arrive!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const arrived = new Promise<void>((r) => (arrive = r));
+      let held = false;
+      v.store.getToken = async (id) => {
+        if (!held) {
+          held = true;
+          arrive();
+          await gate;
+        }
+        return original(id);
+      };
+      return { arrived, release, restore: () => void (v.store.getToken = original) };
+    }
+
+    it('replays the first charge for the same key and request: same body, one charge', async () => {
+      const token = await newToken();
+      const key = newKey();
+      const a = await chargeWith(key, token);
+      expect(a.status, a.text).toBe(200);
+      expect(a.headers.get('idempotent-replayed')).toBeNull();
+      const b = await chargeWith(key, token);
+      expect(b.status).toBe(200);
+      expect(b.text).toBe(a.text);
+      expect(b.headers.get('idempotent-replayed')).toBe('true');
+      expect(b.headers.get('request-id')).not.toBe(a.headers.get('request-id'));
+      // The same request: amount, currency case and description as the first one meant them.
+      const c = await postForm(charges(), { token, amount: '1999', currency: 'EUR', description: 'Order 42' }, { ...bearer(v.keys.secretKey), 'idempotency-key': key });
+      expect(c.text).toBe(a.text);
+      expect(await chargesOf(token)).toBe(1);
+      expect((await get(`${v.url}/v1/charges/${a.body.id}`, bearer(v.keys.secretKey))).body).toMatchObject({ id: a.body.id, status: 'succeeded' });
+      // The record holds a keyed hash and the charge id: not the request.
+      const rows = await v.store.rawQuery('SELECT * FROM charge_idempotency_keys WHERE idempotency_key = $1', [key]);
+      expect(rows).toHaveLength(1);
+      expect(Object.keys(rows[0]!).sort()).toEqual(['account_id', 'charge_id', 'created_at', 'idempotency_key', 'livemode', 'request_hash']);
+      expect(rows[0]!.charge_id).toBe(a.body.id);
+      expect(String(rows[0]!.request_hash)).not.toContain(token);
+    });
+
+    it('replays a decline as the same 402 naming the same charge', async () => {
+      const token = await newToken('4000000000009995');
+      const key = newKey();
+      const a = await chargeWith(key, token);
+      expectError(a, 'insufficient_funds');
+      const b = await chargeWith(key, token);
+      expectError(b, 'insufficient_funds');
+      expect(b.headers.get('idempotent-replayed')).toBe('true');
+      // The same body but for request_id, which (like the Request-Id header) is this request's.
+      expect({ ...b.body.error, request_id: null }).toEqual({ ...a.body.error, request_id: null });
+      expect(b.body.error.charge).toMatch(/^ch_/);
+      expect(await chargesOf(token)).toBe(1);
+    });
+
+    it('refuses the same key with different parameters (409 idempotency_key_reused) and charges nothing', async () => {
+      const token = await newToken();
+      const other = await newToken();
+      const key = newKey();
+      expect((await chargeWith(key, token)).status).toBe(200);
+      for (const changed of [{ amount: '2000' }, { currency: 'usd' }, { description: 'Order 43' }] as Record<string, string>[]) {
+        const res = await chargeWith(key, token, changed);
+        expectError(res, 'idempotency_key_reused');
+        expect(res.body.error.param).toBe('Idempotency-Key');
+      }
+      expectError(await chargeWith(key, other), 'idempotency_key_reused');
+      expect(await isUsed(other)).toBe(false);
+      expect(await chargesOf(token)).toBe(1);
+    });
+
+    it('answers 409 idempotency_key_in_flight while the first attempt runs, then replays it', async () => {
+      const token = await newToken();
+      const key = newKey();
+      const hold = holdNextAttempt();
+      try {
+        const first = chargeWith(key, token);
+        await hold.arrived;
+        expectError(await chargeWith(key, token), 'idempotency_key_in_flight');
+        expectError(await chargeWith(key, token, { amount: '5' }), 'idempotency_key_reused');
+        hold.release();
+        const a = await first;
+        expect(a.status, a.text).toBe(200);
+        const b = await chargeWith(key, token);
+        expect(b.text).toBe(a.text);
+        expect(b.headers.get('idempotent-replayed')).toBe('true');
+      } finally {
+        hold.release();
+        hold.restore();
+      }
+      expect(await chargesOf(token)).toBe(1);
+    });
+
+    it('makes exactly one charge for concurrent requests with one key', async () => {
+      for (const number of ['4242424242424242', '4000000000000002']) {
+        const token = await newToken(number);
+        const key = newKey();
+        const results = await Promise.all(Array.from({ length: 8 }, () => chargeWith(key, token)));
+        const answered = results.filter((r) => r.status === 200 || r.status === 402);
+        for (const r of results.filter((x) => !answered.includes(x))) expectError(r, 'idempotency_key_in_flight');
+        expect(answered.length).toBeGreaterThan(0);
+        expect(answered.filter((r) => r.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+        expect(new Set(answered.map((r) => r.body.id ?? r.body.error.charge)).size).toBe(1);
+        expect(await chargesOf(token)).toBe(1);
+      }
+    });
+
+    it('keeps no key for a request that made no charge: a corrected retry charges', async () => {
+      const key = newKey();
+      const token = await newToken();
+      expectError(await chargeWith(key, token, { amount: '-5' }), 'parameter_invalid');
+      expectError(await chargeWith(key, 'tok_000000000000000000000000'), 'resource_missing');
+      expectError(await chargeWith(key, token, {}, v.keys.liveSecretKey), 'livemode_mismatch');
+      const spent = await newToken();
+      expect((await chargeWithout(spent)).status).toBe(200);
+      expectError(await chargeWith(key, spent), 'token_already_used');
+      const res = await chargeWith(key, token);
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+      expect((await chargeWith(key, token)).headers.get('idempotent-replayed')).toBe('true');
+    });
+
+    it('keeps keys per account and mode', async () => {
+      const key = newKey();
+      const token = await newToken();
+      const a = await chargeWith(key, token);
+      expect(a.status).toBe(200);
+      const vault = v.server.vault;
+      const account = await vault.createAccount('Other shop');
+      const pk = await vault.createApiKey(account.id, 'publishable', false);
+      const sk = await vault.createApiKey(account.id, 'secret', false);
+      const res = await postForm(tokens, cardForm(pk.secret));
+      const theirs = await chargeWith(key, res.body.id, {}, sk.secret);
+      expect(theirs.status, theirs.text).toBe(200);
+      expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+      expect(theirs.body.id).not.toBe(a.body.id);
+      // A live key's request does not meet the test key's record: it runs (and is refused for the test token).
+      expectError(await chargeWith(key, token, {}, v.keys.liveSecretKey), 'livemode_mismatch');
+    });
+
+    it('validates the header', async () => {
+      const token = await newToken();
+      for (const bad of ['', 'x'.repeat(256), 'clé', '   ']) {
+        const res = await chargeWith(bad, token);
+        expectError(res, 'parameter_invalid');
+        expect(res.body.error.param).toBe('Idempotency-Key');
+      }
+      const twice = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const url = new URL(charges());
+        const req = httpRequest(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...bearer(v.keys.secretKey), 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': ['a', 'b'] } },
+          (r) => {
+            let text = '';
+            r.on('data', (c: Buffer) => (text += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(new URLSearchParams({ token, amount: '1999', currency: 'eur' }).toString());
+      });
+      expect(twice.status).toBe(400);
+      expect(twice.body.error).toMatchObject({ code: 'parameter_duplicated', param: 'Idempotency-Key' });
+      expect(await isUsed(token)).toBe(false);
+      const longest = await chargeWith(`${'k'.repeat(250)} ~!{}`, token);
+      expect(longest.status, longest.text).toBe(200);
+    });
+
+    it('replays after the token expired, forgets the key after 24 h, and purges it', async () => {
+      const token = await newToken();
+      const key = newKey();
+      const a = await chargeWith(key, token);
+      const start = v.clock.now;
+      try {
+        v.clock.now = start + 16 * 60_000;
+        expect((await chargeWith(key, token)).text).toBe(a.text);
+        v.clock.now = start + 24 * 3600_000 + 1000;
+        // Forgotten: the request runs again, and the token's single use still prevents a second charge.
+        expectError(await chargeWith(key, token), 'token_already_used');
+        const later = await newToken();
+        const b = await chargeWith(key, later);
+        expect(b.status, b.text).toBe(200);
+        expect(b.headers.get('idempotent-replayed')).toBeNull();
+        v.clock.now = start + 2 * (24 * 3600_000 + 1000);
+        await v.server.vault.purge();
+        expect(await v.store.rawQuery('SELECT 1 FROM charge_idempotency_keys WHERE idempotency_key = $1', [key])).toHaveLength(0);
+      } finally {
+        v.clock.now = start;
+      }
+      expect(await chargesOf(token)).toBe(1);
+    });
+
+    it('takes over a key whose attempt died before charging, after 60 s, and still charges once', async () => {
+      const token = await newToken();
+      const key = newKey();
+      const hold = holdNextAttempt();
+      const start = v.clock.now;
+      try {
+        const stalled = chargeWith(key, token);
+        await hold.arrived;
+        v.clock.now = start + 59_000;
+        expectError(await chargeWith(key, token), 'idempotency_key_in_flight');
+        v.clock.now = start + 61_000;
+        const retry = await chargeWith(key, token);
+        expect(retry.status, retry.text).toBe(200);
+        // The stalled attempt wakes up: its token is spent, it charges nothing and leaves the new record.
+        hold.release();
+        expectError(await stalled, 'token_already_used');
+        const again = await chargeWith(key, token);
+        expect(again.text).toBe(retry.text);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+      } finally {
+        hold.release();
+        hold.restore();
+        v.clock.now = start;
+      }
+      expect(await chargesOf(token)).toBe(1);
     });
   });
 

@@ -1,4 +1,4 @@
-import { CATALOGUE, CardvaultError } from '../../../src/errors';
+import { CATALOGUE, CardvaultError, type ErrorCode } from '../../../src/errors';
 import { aadFor } from '../crypto/envelope';
 import { newId } from '../crypto/random';
 import { readParams, requireSecretKey, takeKeyBudget, type RequestContext } from '../http/context';
@@ -6,7 +6,8 @@ import { ChargeDeclinedError, RetryAfterError } from '../http/errors';
 import { int, required, str, type Spec } from '../http/params';
 import { sendJson } from '../http/respond';
 import { processCharge } from '../processor';
-import type { ChargeRow } from '../store/types';
+import type { ApiKeyRow, ChargeRow } from '../store/types';
+import { IDEMPOTENCY_TTL_MS } from '../vault';
 import { renderCharge, type SealedCard } from './render';
 
 const CHARGE_SPEC: Spec = {
@@ -16,9 +17,48 @@ const CHARGE_SPEC: Spec = {
   description: { max: 500 },
 };
 
+/** The Idempotency-Key header: printable ASCII, 1–255 characters (Node trims surrounding blanks). */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/**
+ * An attempt that claimed a key and made no charge within this time died (a crash between claim and
+ * charge): its key is taken over. Far above a charge's duration, so a live attempt keeps its key.
+ */
+export const CHARGE_KEY_LEASE_MS = 60_000;
+
+/** Reads `Idempotency-Key`; a bad or repeated value is refused, never silently ignored. */
+function idempotencyKeyHeader(ctx: RequestContext): string | undefined {
+  const values = ctx.req.headersDistinct['idempotency-key'];
+  if (values === undefined) return undefined;
+  if (values.length > 1) {
+    throw new CardvaultError('parameter_duplicated', { param: 'Idempotency-Key', message: 'The Idempotency-Key header was sent more than once.' });
+  }
+  if (!IDEMPOTENCY_KEY.test(values[0]!)) {
+    throw new CardvaultError('parameter_invalid', { param: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' });
+  }
+  return values[0]!;
+}
+
+interface ChargeRequest {
+  key: ApiKeyRow;
+  id: string;
+  tokenId: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  now: number;
+}
+
 /**
  * POST /v1/charges — secret key. Consumes the token (single use, even when declined) and asks the
  * sandbox processor. Declines answer 402 with the decline's card_error code and the charge id.
+ *
+ * With an `Idempotency-Key` header the key is claimed (per account and mode) before the token is
+ * touched. Once the attempt has made a charge, the same key and request replay that charge's answer
+ * (200 or the 402 decline, with `Idempotent-Replayed: true`) without a second charge or processor
+ * call; another request → 409 idempotency_key_reused; before the charge exists → 409
+ * idempotency_key_in_flight. An attempt that ends without a charge (refused token, rate limit,
+ * internal error) releases the key: nothing was charged, so a retry runs again.
  */
 export async function createCharge(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
@@ -30,9 +70,51 @@ export async function createCharge(ctx: RequestContext): Promise<void> {
   if (amount === undefined) throw new CardvaultError('parameter_missing', { param: 'amount', message: 'Missing required parameter: amount.' });
   const currency = required(params, 'currency').toLowerCase();
   const description = str(params, 'description') ?? null;
+  const idempotencyKey = idempotencyKeyHeader(ctx);
 
-  const now = vault.now();
-  const token = await vault.store.getToken(tokenId);
+  const request: ChargeRequest = { key, id: newId('ch'), tokenId, amount, currency, description, now: vault.now() };
+  if (idempotencyKey === undefined) {
+    answer(ctx, await makeCharge(ctx, request));
+    return;
+  }
+
+  // The request's meaning, as the token route does it: a keyed hash, nothing readable stored.
+  const requestHash = await vault.requestHash(key.accountId, JSON.stringify(['charge', tokenId, amount, currency, description]));
+  const claim = await vault.store.claimChargeKey({
+    accountId: key.accountId,
+    livemode: key.livemode,
+    key: idempotencyKey,
+    requestHash,
+    chargeId: request.id,
+    now: request.now,
+    staleBefore: request.now - IDEMPOTENCY_TTL_MS,
+    abandonedBefore: request.now - CHARGE_KEY_LEASE_MS,
+  });
+  if (claim.kind === 'replay') {
+    if (claim.requestHash !== requestHash) throw new CardvaultError('idempotency_key_reused', { param: 'Idempotency-Key' });
+    if (!claim.completed) throw new CardvaultError('idempotency_key_in_flight', { param: 'Idempotency-Key' });
+    const original = await vault.store.getCharge(claim.chargeId);
+    if (!original) throw new Error('Idempotency record without its charge.');
+    ctx.res.setHeader('Idempotent-Replayed', 'true');
+    answer(ctx, original);
+    return;
+  }
+  let charge: ChargeRow;
+  try {
+    charge = await makeCharge(ctx, request);
+  } catch (error) {
+    // No charge was made (the store re-checks): the key is free again. Never hide the first error.
+    await vault.store.releaseChargeKey(key.accountId, key.livemode, idempotencyKey, request.id).catch(() => {});
+    throw error;
+  }
+  answer(ctx, charge);
+}
+
+/** Spends the token and records the processor's decision; returns the charge (succeeded or failed). */
+async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<ChargeRow> {
+  const { vault } = ctx;
+  const { key, now } = r;
+  const token = await vault.store.getToken(r.tokenId);
   if (!token || token.accountId !== key.accountId) throw new CardvaultError('resource_missing', { param: 'token', message: 'No such token.' });
   // A test key can never spend a live token, nor the reverse.
   if (token.livemode !== key.livemode) throw new CardvaultError('livemode_mismatch', { param: 'token' });
@@ -50,13 +132,13 @@ export async function createCharge(ctx: RequestContext): Promise<void> {
   const card = JSON.parse(await vault.envelope.openText(consumed.cardSealed, aad)) as SealedCard;
   const outcome = processCharge(card, key.livemode, new Date(now));
   const charge: ChargeRow = {
-    id: newId('ch'),
+    id: r.id,
     accountId: key.accountId,
     livemode: key.livemode,
     tokenId: token.id,
-    amount,
-    currency,
-    description,
+    amount: r.amount,
+    currency: r.currency,
+    description: r.description,
     status: outcome.status,
     failureCode: outcome.status === 'failed' ? outcome.code : null,
     brand: token.brand,
@@ -69,11 +151,14 @@ export async function createCharge(ctx: RequestContext): Promise<void> {
   const resealed = await vault.envelope.seal(JSON.stringify(rest), aad);
   await vault.store.updateSealed({ table: 'tokens', id: token.id, sealed: consumed.cardSealed }, resealed.sealed, resealed.dataKeyId);
 
-  if (outcome.status === 'failed') {
-    // Declines (other than the processor's own errors) count towards card testing on this card.
-    if (outcome.code !== 'processing_error') vault.abuse.recordCardFailure(token.fingerprint);
-    throw new ChargeDeclinedError(outcome.code, charge.id);
-  }
+  // Declines (other than the processor's own errors) count towards card testing on this card.
+  if (outcome.status === 'failed' && outcome.code !== 'processing_error') vault.abuse.recordCardFailure(token.fingerprint);
+  return charge;
+}
+
+/** A charge's answer, the same the first time and on a replay: 200, or the 402 decline naming it. */
+function answer(ctx: RequestContext, charge: ChargeRow): void {
+  if (charge.status === 'failed') throw new ChargeDeclinedError((charge.failureCode ?? 'card_declined') as ErrorCode, charge.id);
   sendJson(ctx.res, 200, renderCharge(charge));
 }
 

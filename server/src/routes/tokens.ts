@@ -8,6 +8,7 @@ import { RetryAfterError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import { ORIGIN, str, type Params, type Spec } from '../http/params';
 import type { TokenRow } from '../store/types';
+import { IDEMPOTENCY_TTL_MS } from '../vault';
 import { renderToken, type SealedCard } from './render';
 
 /** Every parameter POST /v1/tokens accepts; anything else is `parameter_unknown`. */
@@ -200,7 +201,7 @@ export async function createToken(ctx: RequestContext): Promise<void> {
   };
   const result = await vault.store.createToken({
     token,
-    ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - 24 * 3600 * 1000 } } : {}),
+    ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - IDEMPOTENCY_TTL_MS } } : {}),
     ...(caller.clientTokenId !== undefined ? { clientTokenId: caller.clientTokenId } : {}),
   });
   if (result.kind === 'client_token_exhausted') throw new CardvaultError('client_token_exhausted', { param: 'client_token' });

@@ -116,4 +116,27 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'charge_idempotency_keys',
+    statements: [
+      // Idempotency-Key of POST /v1/charges: a namespace apart from the tokens' keys (a merchant's
+      // "order-42" for a charge never meets a browser's key), per account and mode. A row is claimed
+      // before the charge is attempted; the request is complete once `charge_id` exists in charges
+      // (insertCharge is the completion: no second write, no window between them). No card data:
+      // the request is only a keyed hash, the answer only a charge id.
+      `CREATE TABLE charge_idempotency_keys (
+        account_id text NOT NULL,
+        livemode boolean NOT NULL,
+        idempotency_key text NOT NULL,
+        -- Keyed HMAC of token, amount, currency and description: not reversible.
+        request_hash text NOT NULL,
+        -- The charge this request makes (chosen when the key is claimed) or made.
+        charge_id text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (account_id, livemode, idempotency_key)
+      )`,
+      `CREATE INDEX charge_idempotency_keys_created ON charge_idempotency_keys (created_at)`,
+    ],
+  },
 ];

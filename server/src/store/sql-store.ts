@@ -4,6 +4,8 @@ import type {
   AccountRow,
   ApiKeyRow,
   ChargeRow,
+  ClaimChargeKeyInput,
+  ClaimChargeKeyResult,
   ClientTokenRow,
   CreateTokenInput,
   CreateTokenResult,
@@ -42,6 +44,25 @@ WITH idem AS (
 INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
 SELECT $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::text, $7::text, $8::text, $9::integer, $10::integer, $11::text, $12::bigint, $13::bigint FROM idem
 RETURNING id`;
+
+// Claims a charge's Idempotency-Key: one statement, so of two concurrent requests with one key one
+// inserts and the other conflicts (waiting for the first on PostgreSQL's unique index). A record past
+// its 24 h, or claimed by an attempt that made no charge and is past its lease (the process died
+// between claim and charge), is taken over; row locks make a takeover happen once.
+const CLAIM_CHARGE_KEY = `
+INSERT INTO charge_idempotency_keys (account_id, livemode, idempotency_key, request_hash, charge_id, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (account_id, livemode, idempotency_key) DO UPDATE
+  SET request_hash = EXCLUDED.request_hash, charge_id = EXCLUDED.charge_id, created_at = EXCLUDED.created_at
+  WHERE charge_idempotency_keys.created_at < $7
+     OR (charge_idempotency_keys.created_at < $8
+         AND NOT EXISTS (SELECT 1 FROM charges WHERE charges.id = charge_idempotency_keys.charge_id))
+RETURNING charge_id`;
+
+const READ_CHARGE_KEY = `
+SELECT k.request_hash, k.charge_id, c.id AS charge
+FROM charge_idempotency_keys k LEFT JOIN charges c ON c.id = k.charge_id
+WHERE k.account_id = $1 AND k.livemode = $2 AND k.idempotency_key = $3`;
 
 const INSERT_TOKEN = `
 INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
@@ -413,6 +434,36 @@ export class SqlStore implements Store {
     return rows[0] ? toCharge(rows[0]) : null;
   }
 
+  async claimChargeKey(input: ClaimChargeKeyInput): Promise<ClaimChargeKeyResult> {
+    const key = [input.accountId, input.livemode, input.key];
+    // A record can vanish between the insert and the read (its attempt failed and released it):
+    // then claim again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimed = await this.db.query(
+        CLAIM_CHARGE_KEY,
+        [...key, input.requestHash, input.chargeId, input.now, input.staleBefore, input.abandonedBefore],
+        'charge_key_claim',
+      );
+      if (claimed.length > 0) return { kind: 'claimed' };
+      const rows = await this.db.query(READ_CHARGE_KEY, key, 'charge_key_get');
+      const row = rows[0];
+      if (row) {
+        return { kind: 'replay', requestHash: String(row.request_hash), chargeId: String(row.charge_id), completed: row.charge !== null && row.charge !== undefined };
+      }
+    }
+    // Claimed and released over and over by other attempts: busy, as if in flight.
+    return { kind: 'replay', requestHash: input.requestHash, chargeId: input.chargeId, completed: false };
+  }
+
+  async releaseChargeKey(accountId: string, livemode: boolean, key: string, chargeId: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM charge_idempotency_keys
+       WHERE account_id = $1 AND livemode = $2 AND idempotency_key = $3 AND charge_id = $4
+         AND NOT EXISTS (SELECT 1 FROM charges WHERE charges.id = $4)`,
+      [accountId, livemode, key, chargeId],
+    );
+  }
+
   // ---- client tokens ----
   async insertClientToken(c: ClientTokenRow): Promise<void> {
     await this.db.query(
@@ -479,7 +530,8 @@ export class SqlStore implements Store {
 
   async purgeIdempotency(before: number): Promise<number> {
     const rows = await this.db.query('DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING account_id', [before]);
-    return rows.length;
+    const charges = await this.db.query('DELETE FROM charge_idempotency_keys WHERE created_at < $1 RETURNING account_id', [before]);
+    return rows.length + charges.length;
   }
 
   /** Raw SQL access for tests and maintenance (e.g. a dump of every table). */

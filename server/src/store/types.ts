@@ -116,6 +116,26 @@ export type CreateTokenResult =
   | { kind: 'replay'; requestHash: string; tokenId: string }
   | { kind: 'client_token_exhausted' };
 
+/** An Idempotency-Key of POST /v1/charges being claimed for one attempt. */
+export interface ClaimChargeKeyInput {
+  accountId: string;
+  livemode: boolean;
+  key: string;
+  requestHash: string;
+  /** The id the charge of this attempt will have: the claim's owner, then the stored answer. */
+  chargeId: string;
+  now: number;
+  /** A record created before this (24 h) is forgotten and taken over. */
+  staleBefore: number;
+  /** A record without its charge created before this was abandoned (a crash) and is taken over. */
+  abandonedBefore: number;
+}
+
+export type ClaimChargeKeyResult =
+  | { kind: 'claimed' }
+  /** The key is held: by a completed charge (`completed`), or by an attempt still in flight. */
+  | { kind: 'replay'; requestHash: string; chargeId: string; completed: boolean };
+
 /**
  * Everything the vault persists. One implementation ({@link SqlStore}) runs on two drivers:
  * PGlite (embedded, a data directory or `memory://`) and PostgreSQL through `pg`.
@@ -156,6 +176,13 @@ export interface Store {
 
   insertCharge(row: ChargeRow): Promise<void>;
   getCharge(id: string): Promise<ChargeRow | null>;
+  /**
+   * Claims a charge's idempotency key in one statement: two concurrent requests with one key cannot
+   * both claim it. The record completes when a charge with `chargeId` is inserted.
+   */
+  claimChargeKey(input: ClaimChargeKeyInput): Promise<ClaimChargeKeyResult>;
+  /** Drops this attempt's claim (only if still its own and without a charge): a retry runs again. */
+  releaseChargeKey(accountId: string, livemode: boolean, key: string, chargeId: string): Promise<void>;
 
   insertClientToken(row: ClientTokenRow): Promise<void>;
   getClientToken(id: string): Promise<ClientTokenRow | null>;
@@ -172,6 +199,6 @@ export interface Store {
   /** Inserts unless present; returns the stored row (the first writer wins). */
   putSecretIfAbsent(row: SecretRow): Promise<SecretRow>;
 
-  /** Deletes idempotency records older than `before`. */
+  /** Deletes idempotency records (tokens' and charges') older than `before`. */
   purgeIdempotency(before: number): Promise<number>;
 }
