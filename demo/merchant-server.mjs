@@ -165,12 +165,14 @@ export function createMerchantServer(config) {
       return json(res, 400, { ok: false, code: 'parameter_invalid', message: 'A valid email address is required.' });
     }
 
+    // One token pays for one order: keyed by the token, a repeated /api/pay (a double submit, a
+    // retry after a lost response) gets the first charge's answer instead of token_already_used.
     const charge = await vaultPost(config.vaultUrl(), '/v1/charges', config.keys.secret, {
       token,
       amount: String(amount),
       currency: 'usd',
       description: `Demo order for ${email}`,
-    });
+    }, `pay-${token}`);
     const { status, data } = charge;
     const card = data?.card ?? {};
     if (status === 200 && data?.status === 'succeeded') {
@@ -189,9 +191,10 @@ export function createMerchantServer(config) {
  * A server-to-server form POST to the vault with the secret key. node:http sends exactly the
  * headers below — in particular no Origin header (the vault refuses secret keys when one is sent).
  * @param {string} base @param {string} path @param {string} secret @param {Record<string, string>} fields
+ * @param {string} [idempotencyKey] the Idempotency-Key of the call
  * @returns {Promise<{ status: number, data: any }>}
  */
-function vaultPost(base, path, secret, fields) {
+function vaultPost(base, path, secret, fields, idempotencyKey) {
   const body = new URLSearchParams(fields).toString();
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
@@ -204,6 +207,7 @@ function vaultPost(base, path, secret, fields) {
           'Content-Type': 'application/x-www-form-urlencoded',
           'Content-Length': Buffer.byteLength(body),
           Accept: 'application/json',
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
         },
         timeout: 15_000,
       },

@@ -108,6 +108,26 @@ describe('the merchant backend', () => {
     expect((await pay({ token: 'tok_abcdefghijkl', amount: 2400, email: 'a@example.com' }, 'text/plain')).status).toBe(415);
   });
 
+  it('answers a repeated pay with the same token with the first charge (Idempotency-Key)', async () => {
+    // A test-mode token straight from the vault (clear fields are allowed in test mode from a server).
+    const year = new Date().getFullYear() + 2;
+    const form = new URLSearchParams({ key: demo.keys.publishable, 'card[number]': '4242424242424242', 'card[exp_month]': '12', 'card[exp_year]': String(year), 'card[cvc]': '123' });
+    const tokenRes = await fetch(`${demo.urls.vault}/v1/tokens`, { method: 'POST', body: form });
+    expect(tokenRes.status).toBe(200);
+    const { id: token } = (await tokenRes.json()) as { id: string };
+    const order = { token, amount: 2400, email: 'a@example.com' };
+    // A double submit: both at once, then once more after the first answered.
+    const [a, b] = await Promise.all([pay(order), pay(order)]);
+    const c = await pay(order);
+    const bodies = (await Promise.all([a, b, c].map((r) => r.json()))) as Array<{ ok: boolean; charge?: string; code?: string }>;
+    const paid = bodies.filter((x) => x.ok);
+    // One charge; the request that overlapped the first may be told it is still running.
+    expect(paid.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(paid.map((x) => x.charge)).size).toBe(1);
+    expect(bodies.filter((x) => !x.ok).map((x) => x.code)).toEqual(bodies.length === paid.length ? [] : ['idempotency_key_in_flight']);
+    expect(bodies[2]).toMatchObject({ ok: true, charge: paid[0]!.charge });
+  });
+
   it('passes the vault’s answer on for an unknown token without crashing', async () => {
     const res = await pay({ token: 'tok_doesnotexist00', amount: 2400, email: 'a@example.com' });
     expect(res.status).toBeGreaterThanOrEqual(400);
