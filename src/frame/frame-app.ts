@@ -1,6 +1,7 @@
 /**
- * The frame's life: read the fragment, build the inputs, greet the host, accept exactly one
- * authenticated `connect`, then talk only on the transferred port.
+ * The frame's life: read the fragment, build and style the inputs from its options, greet the host
+ * (`hello` means "rendered": the host fires `ready` on it), accept exactly one authenticated
+ * `connect` (the port, the API base, the credential), then talk only on the transferred port.
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromHost } from '../protocol/envelope';
@@ -44,41 +45,36 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
 
   let port: MessagePort | null = null;
   let binding: string | null = null;
-  let ready = false;
+  // Everything after hello goes on the port, so field events start once the host has connected:
+  // it hears nothing it has not connected for.
   const send = <K extends keyof FrameToHost>(kind: K, payload: FrameToHost[K]): void => port?.postMessage(envelope<K>(channel, kind, payload as MessageMap[K]));
-  // Field events start after `ready`: the host hears nothing it has not connected for.
-  const emit = <K extends 'change' | 'focus' | 'blur' | 'escape' | 'advance'>(kind: K, payload: FrameToHost[K]): void => {
-    if (ready) send(kind, payload);
-  };
 
   const styles = createStyles(doc);
-  let form: CardForm | null = null;
   const peerBrand = () => findSiblings(win, group).find((e) => e.names.includes('number'))?.brand() ?? null;
   const build = (options: FrameOptions): CardForm =>
     createCardForm(doc, type, locale, options, {
-      change: (p) => emit('change', p),
-      focus: () => emit('focus', {}),
-      blur: () => emit('blur', {}),
-      escape: () => emit('escape', {}),
-      advance: () => emit('advance', { direction: 'next' }),
+      change: (p) => send('change', p),
+      focus: () => send('focus', {}),
+      blur: () => send('blur', {}),
+      escape: () => send('escape', {}),
+      advance: () => send('advance', { direction: 'next' }),
     }, peerBrand);
-  // The combined card waits for `connect` (hidePostalCode decides its inputs); split fields are
-  // built at once so the customer never waits on the handshake for them.
-  if (type !== 'card') form = build({});
+  // Built before hello, from the fragment (styled below): the host's `ready` needs no round trip.
+  const form = build(params.options);
 
   const entry: FieldEntry = {
     group,
     type,
     get names() {
-      return form?.names ?? [];
+      return form.names;
     },
-    read: () => form?.read() ?? {},
+    read: () => form.read(),
     binding: () => binding,
     bind: (b) => {
       binding ??= b;
     },
-    brand: () => form?.brand() ?? null,
-    showErrors: (names) => form?.showErrors(names),
+    brand: () => form.brand(),
+    showErrors: (names) => form.showErrors(names),
   };
   publishField(win, entry);
 
@@ -93,11 +89,15 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   const RO = (win as Window & typeof globalThis).ResizeObserver;
   if (RO) new RO(reportHeight).observe(doc.documentElement);
 
-  const apply = (options: FrameOptions): void => {
-    if (typeof options !== 'object' || options === null) return;
+  /** The look: the frame's own sheet for the host's sanitised style, and the host's web fonts. */
+  const restyle = (options: FrameOptions): void => {
     if ('style' in options) styles.setStyle(options.style);
     if ('fonts' in options) styles.loadFonts(options.fonts);
-    form?.update(options);
+  };
+  const apply = (options: FrameOptions): void => {
+    if (typeof options !== 'object' || options === null) return;
+    restyle(options);
+    form.update(options);
   };
 
   const onPortMessage = (event: MessageEvent): void => {
@@ -105,9 +105,9 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     if (!r.ok) return;
     const m: InboundFromHost = r.message;
     if (m.type === 'update') apply(m.payload.options ?? {});
-    else if (m.type === 'focus') form?.focus();
-    else if (m.type === 'blur') form?.blur();
-    else if (m.type === 'clear') form?.clear();
+    else if (m.type === 'focus') form.focus();
+    else if (m.type === 'blur') form.blur();
+    else if (m.type === 'clear') form.clear();
     else if (m.type === 'tokenize') {
       // Only the frame the host asked, on its authenticated port, gathers its siblings.
       void tokenizeGroup(m.payload, [entry, ...findSiblings(win, group)], locale, tokenize, hostOrigin).then((result) => send('tokenize-result', result));
@@ -130,23 +130,19 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     win.removeEventListener('message', onWindowMessage);
     port = reply;
     port.onmessage = onPortMessage;
+    // The look came in the fragment; connect brings what needs the authenticated window.
     const options: FrameOptions = r.message.payload.options ?? {};
     binding = bindingOf(options.credential);
-    if (!form) form = build(options);
-    apply(options);
-    ready = true;
-    send('ready', {});
     reportHeight();
-    // After `ready`: starting the fetch costs ~1 ms, which the customer's first keystroke can wait
-    // for but the mount should not. Only the frame the host tokenizes through (the combined card,
-    // or the number of split fields) needs the vault's key; each frame has its own cache, so the
-    // others would fetch it for nothing.
+    // Only the frame the host tokenizes through (the combined card, or the number of split fields)
+    // needs the vault's key; each frame has its own cache, so the others would fetch it for nothing.
     const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(options.apiBase, false) : null;
     if (apiBase) prefetchEncryptionKeys(apiBase);
   };
   win.addEventListener('message', onWindowMessage);
-  // The greeting names the host's exact origin: never '*'.
+  restyle(params.options);
+  // The greeting, once rendered, names the host's exact origin: never '*'.
   parent.postMessage(envelope(channel, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION }), hostOrigin);
 
-  return { params, get form() { return form!; }, connected: () => port !== null };
+  return { params, form, connected: () => port !== null };
 }

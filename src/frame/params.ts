@@ -1,14 +1,30 @@
 /**
  * Reads the frame's {@link FrameParams} from its URL fragment. Nothing in the fragment is trusted
  * beyond its shape: it only tells the frame which origin to greet and accept `connect` from.
- * The fragment is `URLSearchParams` text: `#channel=…&group=…&type=card&hostOrigin=…&locale=auto`.
+ * The fragment is `URLSearchParams` text: `#channel=…&group=…&type=card&hostOrigin=…&locale=auto`,
+ * and optionally `options=<JSON object>`: the element's look, which the frame sanitises like any
+ * host input (it is no more trusted than the `connect` that used to carry it).
  */
 import { ELEMENT_TYPES, type ElementType, type FrameParams } from '../protocol/messages';
+import type { FrameOptions } from '../protocol/messages';
 import type { Locale } from '../types';
 
 const ID = /^[A-Za-z0-9_-]{16,128}$/;
 const LOCALES: readonly string[] = ['auto', 'en', 'es', 'fr', 'de'];
 const KEYS = ['channel', 'group', 'type', 'hostOrigin', 'locale'] as const;
+const MAX_HASH = 32 * 1024;
+
+/** The optional `options` parameter: absent is `{}`; repeated, not JSON or not an object is refused. */
+function parseOptions(all: string[]): FrameOptions | null {
+  if (all.length === 0) return {};
+  if (all.length > 1) return null;
+  try {
+    const value: unknown = JSON.parse(all[0]!);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as FrameOptions) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * An exact http(s) origin (`scheme://host[:port]`, nothing more), or null. A path, query,
@@ -29,7 +45,8 @@ export function parseOrigin(value: string): string | null {
  * @example parseFrameParams('#channel=abcdefghijklmnop&group=qrstuvwxyzabcdef&type=card&hostOrigin=https%3A%2F%2Fshop.example&locale=auto')
  */
 export function parseFrameParams(hash: string): FrameParams | null {
-  if (hash.length > 2048) return null;
+  // Room for a styled element's options; beyond that it is not a fragment we wrote.
+  if (hash.length > MAX_HASH) return null;
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const v: Partial<Record<(typeof KEYS)[number], string>> = {};
   for (const k of KEYS) {
@@ -42,5 +59,7 @@ export function parseFrameParams(hash: string): FrameParams | null {
   if (!ID.test(channel) || !ID.test(group)) return null;
   if (!(ELEMENT_TYPES as readonly string[]).includes(type) || !LOCALES.includes(locale)) return null;
   if (!parseOrigin(hostOrigin)) return null;
-  return { channel, group, type: type as ElementType, hostOrigin, locale: locale as Locale };
+  const options = parseOptions(q.getAll('options'));
+  if (!options) return null;
+  return { channel, group, type: type as ElementType, hostOrigin, locale: locale as Locale, options };
 }

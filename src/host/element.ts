@@ -1,10 +1,10 @@
 /**
  * One element: an iframe on the frame origin, its handshake and its private MessagePort.
  *
- * Lifecycle of a mount: iframe appended -> the frame posts `hello` to this window -> we check the
- * exact origin and source window, then the envelope (channel, version) -> we post `connect` with a
- * fresh MessagePort to the frame's exact origin -> `ready` (and everything else) arrives on the
- * port. Every resource of a mount (iframe, window listener, timers, port, waiters) hangs off one
+ * Lifecycle of a mount: iframe appended (the element's look in its fragment) -> the frame renders
+ * it and posts `hello` to this window -> we check the exact origin and source window, then the
+ * envelope (channel, version) -> we post `connect` with a fresh MessagePort to the frame's exact
+ * origin and fire `ready` -> everything else travels on the port. Every resource of a mount (iframe, window listener, timers, port, waiters) hangs off one
  * `Mount` record and is released by `teardown`, so unmount/destroy leave nothing behind.
  */
 import { CardvaultError } from '../errors/cardvault-error';
@@ -122,12 +122,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     const r = parseFromFrame(data, mt.channel);
     if (!r.ok || m !== mt || mt.error) return;
     const { type: t, payload: p } = r.message;
-    if (t === 'ready') {
-      mt.ready = true;
-      clearTimeout(mt.timer);
-      for (const w of mt.waiters.splice(0)) w();
-      emit('ready');
-    } else if (t === 'change') {
+    if (t === 'change') {
       // Rebuilt field by field: only these flags ever reach the merchant, never a value.
       const e = p.error;
       mark(mt.box, 'empty', !!p.empty);
@@ -181,7 +176,9 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
 
     const channel = randomId();
     const iframe = document.createElement('iframe');
-    const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale });
+    // The look goes in the fragment so the frame renders it before it says hello (then `ready`
+    // needs no round trip); the credential and API base wait for the authenticated connect.
+    const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale, options: JSON.stringify({ ...group.defaults, ...options }) });
     // One frame document per locale: the frame downloads its own language only.
     iframe.src = `${frameOrigin}/v${VERSION}/frame/card.${group.locale}.html#${params}`;
     iframe.title = iframeTitle(group.locale, type);
@@ -223,11 +220,17 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
             sdkVersion: VERSION,
             protocolVersion: PROTOCOL_VERSION,
             // apiBase lets the frame prefetch the vault's encryption key set while the customer types.
-            options: { ...group.defaults, ...options, apiBase: group.ctx.options.apiBase, ...fixedCredential(group.ctx.credential) },
+            options: { apiBase: group.ctx.options.apiBase, ...fixedCredential(group.ctx.credential) },
           }),
           frameOrigin,
           [port2],
         );
+        // hello means the frame is rendered with the fragment's look; the port is in flight, and
+        // what is posted on it now waits there until the frame takes it.
+        mt.ready = true;
+        clearTimeout(mt.timer);
+        for (const w of mt.waiters.splice(0)) w();
+        emit('ready');
       },
     };
     m = mt;

@@ -16,7 +16,7 @@ import {
 } from './messages';
 
 const FROM_FRAME: ReadonlySet<string> = new Set<keyof FrameToHost>([
-  'hello', 'ready', 'change', 'focus', 'blur', 'escape', 'resize', 'advance', 'tokenize-result', 'failure',
+  'hello', 'change', 'focus', 'blur', 'escape', 'resize', 'advance', 'tokenize-result', 'failure',
 ]);
 const FROM_HOST: ReadonlySet<string> = new Set<keyof HostToFrame>(['connect', 'update', 'focus', 'blur', 'clear', 'tokenize']);
 

@@ -5,6 +5,11 @@
  * Transport: the frame's `hello` and the host's `connect` (which transfers a MessagePort) go over
  * `window.postMessage` with an exact target origin; everything after travels on that private
  * port, so the SDK's traffic never reaches the merchant's own `message` handlers.
+ *
+ * The element's look (style, fonts, placeholder, label, …) travels in the frame's URL fragment, so
+ * the frame renders it before it says `hello`: `hello` means "rendered", and the host's `ready`
+ * follows it at once instead of waiting for a connect/ready round trip. `connect` carries what
+ * needs the authenticated window: the port, the vault's API base and the credential.
  */
 import type { SerializedError } from '../errors/cardvault-error';
 import type { BillingDetails, CardBrand, Locale, Token } from '../types';
@@ -26,7 +31,7 @@ export interface FrameOptions {
   hidePostalCode?: boolean;
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
-  /** The vault's API base (`connect` only): the frame prefetches the encryption key set from it. */
+  /** The vault's API base (`connect` only, never the fragment): the frame prefetches the encryption key set from it. */
   apiBase?: string;
   /**
    * The instance's fixed credential (`connect` only; absent for a client-token function). The
@@ -45,6 +50,8 @@ export interface FrameParams {
   /** Exact origin of the host page: the only origin the frame accepts `connect` from. */
   hostOrigin: string;
   locale: Locale;
+  /** The element's look as mounted (`options` in the fragment, JSON); later changes come as `update`. */
+  options: FrameOptions;
 }
 
 export interface ChangePayload {
@@ -75,8 +82,8 @@ export type TokenizeResult =
 
 /** Messages a frame sends to the host. */
 export interface FrameToHost {
+  /** Sent once the inputs are built and styled from the fragment's options. */
   hello: { sdkVersion: string; protocolVersion: number };
-  ready: Record<string, never>;
   change: ChangePayload;
   focus: Record<string, never>;
   blur: Record<string, never>;

@@ -7,6 +7,7 @@
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src/version';
 import { VERSION, htmlPage, launchChromium, serve, type LaunchedBrowser, type TestServer } from './harness';
 
 const TYPES = ['card', 'cardNumber', 'cardExpiry', 'cardCvc'] as const;
@@ -61,16 +62,18 @@ window.mount = (type, group, options) => {
   const f = document.createElement('iframe');
   f.id = 'f-' + type;
   f.title = type;
-  f.src = ${JSON.stringify(frameUrl)} + '#' + new URLSearchParams({ channel, group, type, hostOrigin: location.origin, locale: 'en' });
+  // As the SDK does: the look in the fragment, the API base and credential only in connect.
+  const { apiBase, credential, ...look } = options || {};
+  f.src = ${JSON.stringify(frameUrl)} + '#' + new URLSearchParams({ channel, group, type, hostOrigin: location.origin, locale: 'en', options: JSON.stringify(look) });
   window.addEventListener('message', (e) => {
     if (e.source !== f.contentWindow || e.origin !== ${JSON.stringify(frames.origin)} || e.data?.channel !== channel) return;
     window.log.push({ el: type, msg: e.data });
     if (e.data.type !== 'hello') return;
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (m) => window.log.push({ el: type, msg: m.data });
-    window.ports[type] = (kind, payload) => port1.postMessage({ source: 'cardvault', version: 1, channel, type: kind, payload });
-    f.contentWindow.postMessage({ source: 'cardvault', version: 1, channel, type: 'connect',
-      payload: { sdkVersion: ${JSON.stringify(VERSION)}, protocolVersion: 1, options: options || {} } }, ${JSON.stringify(frames.origin)}, [port2]);
+    window.ports[type] = (kind, payload) => port1.postMessage({ source: 'cardvault', version: ${PROTOCOL_VERSION}, channel, type: kind, payload });
+    f.contentWindow.postMessage({ source: 'cardvault', version: ${PROTOCOL_VERSION}, channel, type: 'connect',
+      payload: { sdkVersion: ${JSON.stringify(VERSION)}, protocolVersion: ${PROTOCOL_VERSION}, options: { apiBase, credential } } }, ${JSON.stringify(frames.origin)}, [port2]);
   });
   document.body.append(f);
 };`;
@@ -106,14 +109,15 @@ window.mount = (type, group, options) => {
     await page.evaluate(([ts, o]) => {
       for (const t of ts as string[]) (window as unknown as { mount(t: string, g: string, o: unknown): void }).mount(t, 'group_0123456789abcdef', o);
     }, [types, options] as const);
-    for (const t of types) await page.waitForFunction((tt) => (window as unknown as { log: Entry[] }).log.some((e) => e.el === tt && e.msg.type === 'ready'), t);
+    // Connected once the frame talks on the port (its height comes first).
+    for (const t of types) await page.waitForFunction((tt) => (window as unknown as { log: Entry[] }).log.some((e) => e.el === tt && e.msg.type === 'resize'), t);
     return { page, consoleErrors, frame: (t) => page.frameLocator(`#f-${t}`) };
   }
 
   it('handshakes, reports an integer height and builds accessible inputs', async () => {
     const { page, frame, consoleErrors } = await open(['card']);
     const entries = await log(page);
-    expect(ofType(entries, 'hello')[0]!.payload).toEqual({ sdkVersion: VERSION, protocolVersion: 1 });
+    expect(ofType(entries, 'hello')[0]!.payload).toEqual({ sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION });
     const height = ofType(entries, 'resize').at(-1)!.payload.height as number;
     expect(Number.isInteger(height)).toBe(true);
     expect(height).toBeGreaterThan(10);
@@ -242,7 +246,7 @@ window.mount = (type, group, options) => {
       const group = new URLSearchParams(src.split('#')[1]).get('group')!;
       (window as unknown as { mount(t: string, g: string, o: unknown): void }).mount('postalCode', group, { credential: cred });
     }, ATTACKER);
-    await page.waitForFunction(() => (window as unknown as { log: Entry[] }).log.some((e) => e.el === 'postalCode' && e.msg.type === 'ready'));
+    await page.waitForFunction(() => (window as unknown as { log: Entry[] }).log.some((e) => e.el === 'postalCode' && e.msg.type === 'resize'));
     await frame('postalCode').locator('input').pressSequentially('94107');
     const tokenize = (el: string, id: string, credential: unknown) =>
       page.evaluate(async ([el, req]) => {

@@ -65,11 +65,22 @@ describe('handshake', () => {
     expect(parent.postMessage).not.toHaveBeenCalled();
   });
 
-  it('accepts a valid connect and replies ready on the port', () => {
+  it('greets only once rendered: inputs built and the fragment’s style adopted', () => {
+    const style = { base: { color: 'navy' } };
+    const { win, parent } = boot('card', { options: JSON.stringify({ style, hidePostalCode: true, placeholder: 'Card' }) });
+    expect(parent.postMessage).toHaveBeenCalledTimes(1);
+    const number = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
+    expect(number.placeholder).toBe('Card');
+    expect(win.document.querySelector('.cv-input--postal')).toBeNull();
+    const css = win.document.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n');
+    expect(css).toContain('navy');
+  });
+
+  it('accepts a valid connect and talks on the port from then on', () => {
     const { app, connect } = boot();
     const port = connect();
     expect(app!.connected()).toBe(true);
-    expect(port.sent().map((m) => m.type)).toContain('ready');
+    expect(port.sent().map((m) => m.type)).toContain('resize');
     for (const m of port.sent()) expect(m).toMatchObject({ source: 'cardvault', channel: CHANNEL, version: PROTOCOL_VERSION });
   });
 
@@ -83,7 +94,7 @@ describe('handshake', () => {
     ['a wrong channel', {}, () => ({ ...valid(), channel: 'x'.repeat(22) })],
     ['a message that is not ours', {}, () => ({ type: 'connect', payload: {} })],
     ['a malformed payload', {}, () => ({ ...valid(), payload: null })],
-    ['a frame-to-host type', {}, () => envelope(CHANNEL, 'ready', {})],
+    ['a frame-to-host type', {}, () => envelope(CHANNEL, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION })],
   ])('ignores a connect from %s', (_name, init, data) => {
     const { app, deliver } = boot();
     const port = fakePort();
@@ -145,23 +156,22 @@ describe('after connect', () => {
     typeText(input, '4242424242424242');
     input.dispatchEvent(new win.KeyboardEvent('keydown', { key: 'Escape' }) as unknown as Event);
     const types = port.sent().map((m) => m.type);
-    expect(types).toEqual(expect.arrayContaining(['ready', 'focus', 'change', 'advance', 'escape']));
+    expect(types).toEqual(expect.arrayContaining(['focus', 'change', 'advance', 'escape']));
     const wire = JSON.stringify(port.sent());
     expect(wire).not.toContain('4242');
     expect(port.sent().filter((m) => m.type === 'change').at(-1)!.payload).toEqual({ empty: false, complete: true, brand: 'visa' });
   });
 
-  it('sends nothing but ready (and its height) until the host asked', () => {
+  it('sends nothing but its height until the host asked', () => {
     const { win, connect } = boot('cardNumber');
     const input = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
     typeText(input, '42');
     const port = connect();
-    expect(port.sent().map((m) => m.type).filter((t) => t !== 'resize')).toEqual(['ready']);
+    expect(port.sent().map((m) => m.type)).toEqual(['resize']);
   });
 
   it('applies styles through an adopted stylesheet, never a style attribute', () => {
-    const { win, connect } = boot();
-    connect({ style: { base: { color: 'navy', backgroundImage: 'url(https://evil.example/x)' } } });
+    const { win } = boot('card', { options: JSON.stringify({ style: { base: { color: 'navy', backgroundImage: 'url(https://evil.example/x)' } } }) });
     const sheets = win.document.adoptedStyleSheets;
     const css = sheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n');
     expect(css).toContain('navy');

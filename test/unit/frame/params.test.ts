@@ -7,7 +7,7 @@ const hash = (p: Record<string, string>) => `#${new URLSearchParams(p)}`;
 
 describe('parseFrameParams', () => {
   it('accepts the host fragment', () => {
-    expect(parseFrameParams(hash(ok))).toEqual(ok);
+    expect(parseFrameParams(hash(ok))).toEqual({ ...ok, options: {} });
     expect(parseFrameParams(hash({ ...ok, type: 'cardCvc', hostOrigin: 'http://127.0.0.1:4244', locale: 'de' }))).toMatchObject({ type: 'cardCvc', locale: 'de' });
   });
 
@@ -36,7 +36,14 @@ describe('parseFrameParams', () => {
 
   it('refuses an empty or oversized fragment', () => {
     expect(parseFrameParams('')).toBeNull();
-    expect(parseFrameParams(`${hash(ok)}&x=${'a'.repeat(3000)}`)).toBeNull();
+    expect(parseFrameParams(`${hash(ok)}&x=${'a'.repeat(33_000)}`)).toBeNull();
+  });
+
+  it('reads the element options (JSON object) and refuses anything else there', () => {
+    const options = { style: { base: { color: 'navy' } }, hidePostalCode: true, placeholder: 'Card' };
+    expect(parseFrameParams(hash({ ...ok, options: JSON.stringify(options) }))?.options).toEqual(options);
+    for (const bad of ['[]', 'null', '"x"', '{', '{"a":1}}']) expect(parseFrameParams(hash({ ...ok, options: bad })), bad).toBeNull();
+    expect(parseFrameParams(`${hash({ ...ok, options: '{}' })}&options=${encodeURIComponent('{"disabled":true}')}`)).toBeNull();
   });
 
   it('normalised origins only', () => {

@@ -22,7 +22,7 @@ export interface FakeFrame {
   /** Posts a window message to the host as this frame (origin and source may be overridden). */
   postWindow(data: unknown, init?: { origin?: string; source?: MessageEventSource | null }): void;
   hello(protocolVersion?: number): void;
-  /** hello, connect, then `ready` on the port; resolves once the host has seen `ready`. */
+  /** hello (the frame is rendered), then the host's connect; resolves once the host fired `ready`. */
   connect(): Promise<void>;
   send<T extends keyof FrameToHost>(type: T, payload: FrameToHost[T]): void;
   /** Sends raw data on the port. */
@@ -71,8 +71,6 @@ export function fakeFrame(iframeOrContainer: Element): FakeFrame {
     async connect() {
       frame.hello();
       if (!frame.port) throw new Error('host did not connect');
-      frame.send('ready', {});
-      // Let the port deliver `ready` to the host.
       await tick(5);
     },
     send(type, payload) {

@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION } from '../../../src/version';
 import { fakeFrame, FRAME_ORIGIN, tick, type FakeFrame } from '../host/fake-frame';
 
 const CH = 'channel-123';
-const ok = (over: Record<string, unknown> = {}) => ({ ...envelope(CH, 'ready', {}), ...over });
+const ok = (over: Record<string, unknown> = {}) => ({ ...envelope(CH, 'focus', {}), ...over });
 
 describe('envelope parser', () => {
   it.each<[string, unknown, ParseFailure]>([
@@ -29,6 +29,7 @@ describe('envelope parser', () => {
     ['a channel of another type', ok({ channel: ['channel-123'] }), 'wrong-channel'],
     ['an unknown type', ok({ type: 'eval' }), 'wrong-direction'],
     ['a type of the other direction', ok({ type: 'tokenize' }), 'wrong-direction'],
+    ['a type of an older protocol', ok({ type: 'ready' }), 'wrong-direction'],
     ['a prototype key as type', ok({ type: 'constructor' }), 'wrong-direction'],
     ['no type', ok({ type: undefined }), 'wrong-direction'],
     ['no payload', ok({ payload: undefined }), 'malformed'],
@@ -46,7 +47,7 @@ describe('envelope parser', () => {
 
   it('accepts a well-formed frame message and checks direction both ways', () => {
     expect(parseFromFrame(ok(), CH)).toEqual({ ok: true, message: ok() });
-    expect(parseFromHost(ok(), CH)).toMatchObject({ ok: false, reason: 'wrong-direction' });
+    expect(parseFromHost(envelope(CH, 'change', { empty: true, complete: false, brand: null }), CH)).toMatchObject({ ok: false, reason: 'wrong-direction' });
     expect(parseFromHost(envelope(CH, 'clear', {}), CH).ok).toBe(true);
     expect(parseFromFrame(envelope(CH, 'connect', { sdkVersion: '0', protocolVersion: 1, options: {} }), CH)).toMatchObject({
       ok: false,
