@@ -527,7 +527,6 @@ describe('load failure', () => {
     el.mount('#card');
     const frame = fakeFrame(container);
     frame.hello();
-    frame.send('ready', {});
     await vi.advanceTimersByTimeAsync(1);
     await new Promise((r) => queueMicrotask(() => r(undefined)));
     const p = cardvault.createToken(el);
