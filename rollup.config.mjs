@@ -1,6 +1,8 @@
 // Builds every shipped bundle. One entry file per bundle lives in src/entries/.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -23,41 +25,51 @@ function defineVersion() {
 }
 
 /**
- * Drops developer-facing messages from the error catalogue in browser bundles, where they are
- * never shown:
- * - `vault`: the host bundles drop the messages of vault-only codes (VAULT_ENTRIES), which always
- *   arrive with the vault's own message;
- * - `all`: the frame drops every message, `fix` and `status`: its errors travel to the host as
- *   codes and the host's copy supplies the rest (CardvaultError.fromJSON); customer-facing text
- *   comes from src/frame/locales.ts.
+ * Trims the error catalogue to what a browser bundle can show. `bundle` is:
+ * - `esm`: the ESM packages export CATALOGUE, so they keep every entry whole except the messages
+ *   of vault-only codes (VAULT_ENTRIES), which always arrive with the vault's own message;
+ * - `iife`: the script-tag bundles never expose CATALOGUE, only errors' type, code and message:
+ *   they also drop every entry's `fix` and `status`, and the React bindings' codes
+ *   (REACT_ENTRIES: the bindings are never in a script-tag bundle);
+ * - `frame`: drops every message, `fix` and `status`, and the React codes: the frame's errors
+ *   travel to the host as codes and the host's copy supplies the rest (CardvaultError.fromJSON);
+ *   customer-facing text comes from src/frame/locales.ts.
  * Fails the build if an entry in scope is left unrewritten.
  */
-function stripCatalogueMessages(scope) {
-  const ENTRY = /entry\(('[a-z_]+'), ('[a-z]+', \d+), (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
+function trimCatalogue(bundle) {
+  const ENTRY = /entry\(('[a-z_]+'), ('[a-z]+', \d+), ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)/g;
   return {
-    name: 'cardvault-strip-catalogue-messages',
+    name: 'cardvault-trim-catalogue',
     transform(code, id) {
       if (!id.endsWith('/src/errors/catalogue.ts')) return null;
-      let from = 0;
-      let to = code.length;
-      if (scope === 'vault') {
-        from = code.indexOf('const VAULT_ENTRIES = {');
-        // The object ends at the first line that starts with '}' ('} as const …' in TS, '};' in JS).
-        const end = from < 0 ? -1 : code.slice(from).search(/\n\}/);
-        if (from < 0 || end < 0) this.error('catalogue: VAULT_ENTRIES not found');
-        to = from + end;
-      }
-      const part = code.slice(from, to);
-      const calls = (part.match(/: entry\(/g) ?? []).length;
+      let calls = 0;
       let replaced = 0;
-      const out = part.replace(ENTRY, (_m, type, fixAndStatus) => {
-        replaced++;
-        // The frame reads only an entry's type (its errors reach the merchant through the host,
-        // whose catalogue has the rest); the host bundles export CATALOGUE whole, less messages.
-        return scope === 'all' ? `entry(${type})` : `entry(${type}, ${fixAndStatus}, '')`;
-      });
+      /** Rewrites the entries of one section (`const NAME = {` up to its closing line) with `fn`; null drops them. */
+      const rewrite = (text, name, fn) => {
+        const open = `const ${name} = {`;
+        const from = text.indexOf(open) + open.length;
+        // The object ends at the first line that starts with '}' ('} as const …' in TS, '};' in JS).
+        const end = text.slice(from).search(/\n\}/);
+        if (from < open.length || end < 0) this.error(`catalogue: ${name} not found`);
+        const part = text.slice(from, from + end);
+        calls += (part.match(/: entry\(/g) ?? []).length;
+        const out = part.replace(ENTRY, (_m, type, fixAndStatus, message) => {
+          replaced++;
+          return fn ? fn(type, fixAndStatus, message) : '';
+        });
+        return text.slice(0, from) + (fn ? out : '') + text.slice(from + end);
+      };
+      let out;
+      if (bundle === 'esm') {
+        out = rewrite(code, 'VAULT_ENTRIES', (type, fixAndStatus) => `entry(${type}, ${fixAndStatus}, '')`);
+      } else {
+        const lean = bundle === 'frame' ? (type) => `entry(${type})` : (type, _fs, message) => `entry(${type}, 0, 0, ${message})`;
+        out = rewrite(code, 'REACT_ENTRIES', null);
+        out = rewrite(out, 'SDK_ENTRIES', lean);
+        out = rewrite(out, 'VAULT_ENTRIES', (type) => lean(type, '', `''`));
+      }
       if (replaced !== calls || calls === 0) this.error(`catalogue: rewrote ${replaced} of ${calls} entries; keep each entry on one line as entry('type', 'fix', status, 'message')`);
-      return { code: code.slice(0, from) + out + code.slice(to), map: null };
+      return { code: out, map: null };
     },
   };
 }
@@ -132,7 +144,7 @@ const ts = (tsconfig) =>
     noEmitOnError: true,
   });
 
-const browserPlugins = (strip = 'vault') => [stripCatalogueMessages(strip), defineVersion(), resolve({ browser: true }), ts('./tsconfig.json')];
+const browserPlugins = (bundle) => [trimCatalogue(bundle), defineVersion(), resolve({ browser: true }), ts('./tsconfig.json')];
 const minEsm = () => terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: /^!/ } });
 const min = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: /^!/ } });
 
@@ -140,7 +152,7 @@ const min = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, f
 function iife(input, file, name) {
   return {
     input,
-    plugins: browserPlugins(),
+    plugins: browserPlugins('iife'),
     output: [
       { file: `dist/${file}.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner },
       { file: `dist/${file}.min.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner, plugins: [min()] },
@@ -152,9 +164,31 @@ function iife(input, file, name) {
 function esm(input, file) {
   return {
     input,
-    plugins: browserPlugins(),
+    plugins: browserPlugins('esm'),
     // Minified too (with a source map): exports stay named, so bundlers still tree-shake it.
     output: { file: `dist/${file}.mjs`, format: 'es', sourcemap: true, banner, plugins: [minEsm()] },
+  };
+}
+
+/**
+ * The React bindings reach the SDK through `src/entries/esm.ts` only, and that import stays an
+ * import of the ESM package (`./cardvault.mjs` beside the bindings' file): an app that imports
+ * `cardvault` and `cardvault/react` gets one copy of the SDK, its element registry and its error
+ * class. Any other import that leaves src/react fails the build, so no host, frame or transport
+ * code is ever copied into the bindings.
+ */
+function sdkAsExternal() {
+  const SDK = fileURLToPath(new URL('./src/entries/esm.ts', import.meta.url));
+  const REACT = fileURLToPath(new URL('./src/react/', import.meta.url));
+  return {
+    name: 'cardvault-sdk-as-external',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      const target = resolvePath(dirname(importer), source);
+      if (target === SDK.replace(/\.ts$/, '') || target === SDK) return { id: 'cardvault', external: true };
+      if (importer.startsWith(REACT) && !target.startsWith(REACT)) this.error(`${source} (from ${importer}): the React bindings import the SDK through ../entries/esm only`);
+      return null;
+    },
   };
 }
 
@@ -169,13 +203,21 @@ export default [
   iife('src/entries/cdn.ts', 'cardvault', 'Cardvault'),
   // Merchant page, bundlers.
   esm('src/entries/esm.ts', 'cardvault'),
+  // React bindings (cardvault/react): React and the ESM package above stay external.
+  {
+    input: 'src/entries/react.ts',
+    plugins: [sdkAsExternal(), defineVersion(), ts('./tsconfig.json')],
+    external: (id) => id === 'react' || id.startsWith('react/'),
+    // Relative, not the bare name: it resolves the same way with or without a self-reference.
+    output: { file: 'dist/cardvault-react.mjs', format: 'es', paths: { cardvault: './cardvault.mjs' }, sourcemap: true, banner, plugins: [minEsm()] },
+  },
   // Direct mode (PCI SAQ A-EP): its own files, never part of the default bundles.
   iife('src/entries/direct-cdn.ts', 'cardvault-direct', 'CardvaultDirect'),
   esm('src/entries/direct.ts', 'cardvault-direct'),
   // The frame document's script, one per locale (frame/card.<locale>.html loads it with integrity).
   ...FRAME_LOCALES.map((locale) => ({
     input: 'src/entries/frame.ts',
-    plugins: [frameLocale(locale), ...browserPlugins('all'), stripErrorMessageLiterals()],
+    plugins: [frameLocale(locale), ...browserPlugins('frame'), stripErrorMessageLiterals()],
     output: { file: `dist/frame/cardvault-frame.${locale}.js`, format: 'iife', sourcemap: true, banner, plugins: [min()] },
   })),
   // The vault (Node): one file per entry, dependencies left external.

@@ -82,6 +82,15 @@ const SDK_ENTRIES = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 /**
+ * Codes only the React bindings (`cardvault/react`) raise. The ESM packages carry them; the
+ * script-tag bundles and the frames, which never contain the bindings, ship without them
+ * (rollup.config.mjs); test/unit/errors checks that no other code raises one of these.
+ */
+const REACT_ENTRIES = {
+  provider_missing: entry('invalid_request_error', 'merchant', 400, 'Cardvault React elements and hooks must be rendered inside a CardvaultProvider.'),
+} as const satisfies Record<string, CatalogueEntry>;
+
+/**
  * Codes only the vault raises. A browser receives them with the vault's own message, so the
  * browser bundles ship them without messages (rollup.config.mjs); test/unit/errors checks that no
  * browser code raises one of these.
@@ -125,7 +134,7 @@ const VAULT_ENTRIES = {
   card_testing_suspected: entry('rate_limit_error', 'customer', 429, 'Too many failed attempts. Try again later.'),
 } as const satisfies Record<string, CatalogueEntry>;
 
-export const CATALOGUE = { ...SDK_ENTRIES, ...VAULT_ENTRIES } as const;
+export const CATALOGUE = { ...SDK_ENTRIES, ...REACT_ENTRIES, ...VAULT_ENTRIES } as const;
 
 /** Every error code Cardvault can produce. A literal union: it narrows in a `switch`. */
 export type ErrorCode = keyof typeof CATALOGUE;

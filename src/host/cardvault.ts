@@ -29,12 +29,13 @@ export interface CardvaultInstance {
   /**
    * Tokenizes the card in an element (for split fields, any element of the group: the card-number
    * frame tokenizes). Resolves with the token; rejects with a `CardvaultError` (validation errors
-   * carry `fields`).
+   * carry `fields`). `null`, what `elements.getElement(type)` returns for an element that does not
+   * exist (yet), rejects with `invalid_argument`.
    *
    * @example
    * const token = await cardvault.createToken(card, { name: 'Jenny Rosen' });
    */
-  createToken(element: CardvaultElement, extra?: TokenExtra): Promise<Token>;
+  createToken(element: CardvaultElement | null, extra?: TokenExtra): Promise<Token>;
 }
 
 /**
@@ -69,7 +70,7 @@ export function createInstance(source: CredentialSource, options?: CardvaultOpti
       return livemode;
     },
     elements: (o?: ElementsOptions) => createElements(context, o),
-    createToken: (element: CardvaultElement, extra?: TokenExtra) =>
+    createToken: (element: CardvaultElement | null, extra?: TokenExtra) =>
       createToken(context, element, extra, (l) => (livemode = l)),
   };
 }
