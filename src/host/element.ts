@@ -15,6 +15,7 @@ import { PROTOCOL_VERSION, VERSION } from '../version';
 import type { HostContext } from './cardvault';
 import { iframeTitle, type FrameLocale } from './iframe-title';
 import { randomId } from './random-id';
+import { frameParent } from './shadow-slot';
 import type { CardvaultElement, ElementEventName } from './types';
 import { bad, checkOptions, ELEMENT_OPTIONS } from './validate';
 
@@ -46,6 +47,8 @@ type Listener = (event: never) => void;
 
 interface Mount {
   readonly iframe: HTMLIFrameElement;
+  /** The iframe, and the slot nodes of a shadow-root mount (src/host/shadow-slot.ts). */
+  readonly nodes: Element[];
   /** The merchant's mount target: it carries the state classes (see `mark`). */
   readonly box: HTMLElement;
   readonly channel: string;
@@ -114,7 +117,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     mt.box.classList.remove(CLS, ...STATES.map((s) => `${CLS}--${s}`));
     // A closed port delivers nothing more: the frame can no longer reach this element.
     mt.port?.close();
-    mt.iframe.remove();
+    for (const n of mt.nodes) n.remove();
     settleAll(mt, error);
   };
 
@@ -190,6 +193,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
 
     const mt: Mount = {
       iframe,
+      nodes: [iframe],
       box: el,
       channel,
       waiters: [],
@@ -236,7 +240,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     m = mt;
     window.addEventListener('message', mt.onWindow);
     el.classList.add(CLS, `${CLS}--empty`);
-    el.appendChild(iframe);
+    frameParent(el, mt.nodes).appendChild(iframe);
   };
 
   const on = (event: string, handler: unknown) => {

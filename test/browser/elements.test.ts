@@ -172,6 +172,28 @@ describe('Cardvault Elements in Chromium', () => {
     await input.pressSequentially(text, { delay: 5 });
   }
 
+  /** Fills the four split fields with a valid test card. */
+  async function fillSplit(page: Page, from: 'cardNumber' | 'cardExpiry' = 'cardNumber') {
+    const fields: Array<[string, string, string]> = [
+      ['cardNumber', 'cc-number', NUMBER],
+      ['cardExpiry', 'cc-exp', '1234'],
+      ['cardCvc', 'cc-csc', '123'],
+      ['postalCode', 'postal-code', '94107'],
+    ];
+    for (const [type, token, text] of fields.slice(from === 'cardNumber' ? 0 : 1)) await typeInto(frameOf(page, type), token, text);
+  }
+
+  /** `createToken(window.__els[type])` in the page: the token, or `{ error: { code, message } }`. */
+  const createTokenFor = (page: Page, type: string) =>
+    page.evaluate(async (t) => {
+      const w = window as unknown as Record<string, any>;
+      try {
+        return await w.__cv.createToken(w.__els[t]);
+      } catch (e) {
+        return { error: { code: (e as { code?: string }).code, message: (e as Error).message } };
+      }
+    }, type);
+
   const containsNumber = (s: string) => {
     let decoded = s;
     try {
@@ -266,19 +288,105 @@ describe('Cardvault Elements in Chromium', () => {
     await expect.poll(() => focused('cardCvc')).toBe('cc-csc');
 
     // Split fields tokenize through the number frame, which gathers its siblings.
+    await fillSplit(page);
+    expect(await createTokenFor(page, 'cardNumber')).toMatchObject({ id: expect.stringMatching(/^tok_/) });
+    await page.close();
+  });
+
+  it('split fields inside a shadow root: mount, state classes, Tab / Shift+Tab, focus() and a token', async () => {
+    const page = await openHost();
+    // A web-component checkout: the four boxes live in an open shadow root (a closed one behaves
+    // the same for us: the merchant passes the element). A selector cannot see into it.
+    const mounted = await page.evaluate(
+      async ({ pk, apiBase, frameOrigin }) => {
+        const w = window as unknown as Record<string, any>;
+        const shadowHost = document.createElement('div');
+        shadowHost.id = 'shadow-checkout';
+        document.querySelector('main')!.append(shadowHost);
+        const root = shadowHost.attachShadow({ mode: 'open' });
+        const boxes: Record<string, HTMLDivElement> = {};
+        for (const type of ['cardNumber', 'cardExpiry', 'cardCvc', 'postalCode']) {
+          const box = document.createElement('div');
+          box.id = `shadow-${type}`;
+          root.append(box);
+          boxes[type] = box;
+        }
+        w.__cv = w.Cardvault(pk, { apiBase, frameOrigin, locale: 'en' });
+        const elements = w.__cv.elements();
+        let selectorError = '';
+        try {
+          elements.create('cardNumber').mount('#shadow-cardNumber');
+        } catch (e) {
+          selectorError = (e as { code: string }).code;
+        }
+        elements.getElement('cardNumber').destroy();
+        w.__els = {};
+        w.__boxes = boxes;
+        await Promise.all(
+          Object.entries(boxes).map(
+            ([type, box]) =>
+              new Promise<void>((ok, ko) => {
+                const el = elements.create(type);
+                w.__els[type] = el;
+                el.on('ready', () => ok());
+                el.on('loaderror', (e: { error: Error }) => ko(e.error));
+                el.mount(box);
+              }),
+          ),
+        );
+        // Each frame shows inside its box (it is projected there through a slot).
+        const inBox = Object.values(boxes).map((box) => {
+          const b = box.getBoundingClientRect();
+          const slotted = box.querySelector('slot')?.assignedElements()[0];
+          const f = slotted?.querySelector('iframe')?.getBoundingClientRect();
+          return !!f && f.height > 0 && f.top >= b.top && f.bottom <= b.bottom && f.left >= b.left && f.right <= b.right;
+        });
+        return { selectorError, inBox, frames: window.frames.length };
+      },
+      { pk: publishableKey, apiBase: vaultUrl, frameOrigin: cdn.origin },
+    );
+    expect(mounted).toEqual({ selectorError: 'mount_target_missing', inBox: [true, true, true, true], frames: 4 });
+
+    const classes = (type: string) =>
+      page.evaluate((t) => [...(window as unknown as { __boxes: Record<string, HTMLElement> }).__boxes[t]!.classList].sort(), type);
+    const focused = async (type: string) =>
+      frameOf(page, type).evaluate(() => document.hasFocus() && document.activeElement?.getAttribute('autocomplete'));
+    expect(await classes('cardNumber')).toEqual(['CardvaultElement', 'CardvaultElement--empty']);
+
+    await frameOf(page, 'cardNumber').locator('input').click();
+    expect(await focused('cardNumber')).toBe('cc-number');
+    await expect.poll(() => classes('cardNumber')).toContain('CardvaultElement--focus');
+    // One press per field, forwards and back, across frames that sit in the shadow tree.
+    await page.keyboard.press('Tab');
+    expect(await focused('cardExpiry')).toBe('cc-exp');
+    await page.keyboard.press('Tab');
+    expect(await focused('cardCvc')).toBe('cc-csc');
+    await page.keyboard.press('Tab');
+    expect(await focused('postalCode')).toBe('postal-code');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused('cardCvc')).toBe('cc-csc');
+    await expect.poll(() => classes('cardNumber')).not.toContain('CardvaultElement--focus');
+
+    // Auto-advance and element.focus() reach frames in the shadow tree too.
     await typeInto(frameOf(page, 'cardNumber'), 'cc-number', NUMBER);
-    await typeInto(frameOf(page, 'cardExpiry'), 'cc-exp', '1234');
-    await typeInto(frameOf(page, 'cardCvc'), 'cc-csc', '123');
-    await typeInto(frameOf(page, 'postalCode'), 'postal-code', '94107');
-    const token = await page.evaluate(async () => {
+    await expect.poll(() => focused('cardExpiry')).toBe('cc-exp');
+    await expect.poll(() => classes('cardNumber')).toEqual(['CardvaultElement', 'CardvaultElement--complete']);
+    await page.evaluate(() => (window as unknown as { __els: Record<string, { focus(): void }> }).__els.postalCode!.focus());
+    await expect.poll(() => focused('postalCode')).toBe('postal-code');
+
+    // The number frame finds its siblings in the shadow tree (it did not: incomplete_expiry).
+    await fillSplit(page, 'cardExpiry');
+    expect(await createTokenFor(page, 'postalCode')).toMatchObject({ id: expect.stringMatching(/^tok_/) });
+
+    // Destroying leaves the shadow tree as it was.
+    const left = await page.evaluate(() => {
       const w = window as unknown as Record<string, any>;
-      try {
-        return await w.__cv.createToken(w.__els.cardNumber);
-      } catch (e) {
-        return { error: { code: (e as { code?: string }).code, message: (e as Error).message } };
-      }
+      for (const el of Object.values(w.__els) as Array<{ destroy(): void }>) el.destroy();
+      const shadowHost = document.querySelector('#shadow-checkout')!;
+      const root = shadowHost.shadowRoot!;
+      return { hostChildren: shadowHost.children.length, shadowNodes: root.querySelectorAll('*').length, classes: [...root.querySelectorAll('[class]')].map((e) => e.className).filter(Boolean) };
     });
-    expect((token as { id?: string }).id).toMatch(/^tok_/);
+    expect(left).toEqual({ hostChildren: 0, shadowNodes: 4, classes: [] });
     await page.close();
   });
 

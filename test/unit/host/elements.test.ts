@@ -497,6 +497,74 @@ describe('split fields', () => {
   });
 });
 
+describe('mounting inside a shadow root', () => {
+  /** A shadow host in the document with a box in its (open) shadow root, `depth` roots deep. */
+  function shadowBox(depth = 1) {
+    let parent: ParentNode = document.body;
+    const hosts: HTMLElement[] = [];
+    for (let i = 0; i < depth; i++) {
+      const host = document.createElement('div');
+      parent.append(host);
+      hosts.push(host);
+      parent = host.attachShadow({ mode: i === 0 ? 'open' : 'closed' });
+    }
+    const box = document.createElement('div');
+    box.id = 'shadow-box';
+    parent.append(box);
+    return { box, hosts };
+  }
+
+  it('puts the iframe in the light DOM of the shadow host, shown in the box through a slot', async () => {
+    const { box, hosts } = shadowBox();
+    const el = cv().elements().create('cardNumber');
+    // A selector keeps searching the document, which cannot see into the shadow root.
+    expectCode(() => el.mount('#shadow-box'), 'mount_target_missing');
+    el.mount(box);
+    const slot = box.querySelector('slot')!;
+    const iframe = hosts[0]!.querySelector('iframe')!;
+    // In the document tree (so in window.frames, where split fields find each other)...
+    expect(iframe.getRootNode()).toBe(document);
+    // ...projected into the box by name.
+    expect(slot.name).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(iframe.parentElement!.slot).toBe(slot.name);
+    expect(iframe.parentElement!.parentElement).toBe(hosts[0]);
+    // The state classes go on the merchant's box, inside the shadow root.
+    expect([...box.classList]).toEqual(['CardvaultElement', 'CardvaultElement--empty']);
+    const frame = fakeFrame(iframe);
+    await frame.connect();
+    frame.send('focus', {});
+    await tick(5);
+    expect(box.classList.contains('CardvaultElement--focus')).toBe(true);
+    const focus = vi.spyOn(iframe, 'focus');
+    el.focus();
+    expect(focus).toHaveBeenCalled();
+
+    el.unmount();
+    expect(box.childNodes).toHaveLength(0);
+    expect(hosts[0]!.childNodes).toHaveLength(0);
+    expect(box.classList).toHaveLength(0);
+    el.mount(box);
+    el.destroy();
+    expect([box.childNodes.length, hosts[0]!.childNodes.length]).toEqual([0, 0]);
+  });
+
+  it('nested shadow roots (a component in a component) get one slot per level', () => {
+    const { box, hosts } = shadowBox(2);
+    const listeners = countWindowListeners();
+    const el = cv().elements().create('card');
+    el.mount(box);
+    const iframe = hosts[0]!.querySelector('iframe')!;
+    expect(iframe.getRootNode()).toBe(document);
+    // Outer host's light DOM holds the iframe; the inner host's light DOM holds the relay slot.
+    const inner = hosts[1]!.firstElementChild!;
+    expect(inner.getAttribute('slot')).toBe(box.querySelector('slot')!.name);
+    expect(inner.querySelector('slot')!.name).toBe(iframe.parentElement!.slot);
+    el.destroy();
+    expect([box.childNodes.length, hosts[1]!.childNodes.length, hosts[0]!.childNodes.length, listeners.count]).toEqual([0, 0, 0, 0]);
+    listeners.restore();
+  });
+});
+
 describe('load failure', () => {
   it('fires loaderror with frame_load_failed when no hello arrives in time, and createToken rejects', async () => {
     const cardvault = cv({ frameLoad: 40 });
