@@ -27,6 +27,7 @@ const ASSETS = {
 export const SOURCES = {
   'checkout.js': here('./site/checkout.js'),
   'spa-main.js': here('./spa/main.js'),
+  'react-main.js': here('./react/main.js'),
   'direct.js': here('./site/direct.js'),
   'shop.js': here('./site/shop.js'),
   'merchant-server.mjs': here('./merchant-server.mjs'),
@@ -56,6 +57,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
  *   keys: { publishable: string, secret: string },
  *   sri: { version: string, files: Record<string, { integrity: string, path: string }> },
  *   spaBundle: () => Promise<string>,
+ *   reactBundle: () => Promise<string>,
  *   log?: (line: string) => void,
  * }} config
  */
@@ -86,7 +88,7 @@ export function createMerchantServer(config) {
     }
 
     const origins = config.getOrigins();
-    const page = { '/': 'checkout', '/spa': 'spa', '/direct': 'direct' }[path];
+    const page = { '/': 'checkout', '/spa': 'spa', '/react': 'react', '/direct': 'direct' }[path];
     if (page) {
       const html = renderPage(page, { ...origins, keys: { publishable: config.keys.publishable }, sri: config.sri });
       // Direct mode calls the vault from the page itself; the iframe pages never do.
@@ -99,8 +101,9 @@ export function createMerchantServer(config) {
       res.end(req.method === 'HEAD' ? undefined : html);
       return;
     }
-    if (path === '/spa/app.js') {
-      const code = await config.spaBundle();
+    const bundle = { '/spa/app.js': config.spaBundle, '/react/app.js': config.reactBundle }[path];
+    if (bundle) {
+      const code = await bundle();
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : code);
       return;

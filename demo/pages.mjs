@@ -1,7 +1,7 @@
 /**
  * Server-side HTML of the merchant pages. Everything dynamic (origins, the publishable key, the
  * script's integrity from sri.json) is escaped into attributes here, so the pages need no inline
- * script: page logic lives in files under demo/site/ and demo/spa/, read from a <meta> tag.
+ * script: page logic lives in files under demo/site/, demo/spa/ and demo/react/, read from a <meta> tag.
  */
 import { TEST_CARDS, formatTestCard } from './test-cards.mjs';
 
@@ -17,6 +17,7 @@ const esc = (value) =>
 const PAGES = {
   checkout: { path: '/', nav: 'Card element', title: 'Checkout — card element' },
   spa: { path: '/spa', nav: 'Split fields', title: 'Checkout — split fields, single-page app' },
+  react: { path: '/react', nav: 'React', title: 'Checkout — React' },
   direct: { path: '/direct', nav: 'Direct mode', title: 'Checkout — direct mode (SAQ A-EP)' },
 };
 
@@ -226,6 +227,28 @@ function spaPage(ctx) {
 }
 
 /** @param {PageContext} ctx */
+function reactPage(ctx) {
+  const main = `<h1 class="page-title">Checkout <span class="muted-title">— React</span></h1>
+<p class="lede">A React app built with the <code>cardvault/react</code> bindings and bundled with rollup: <code>&lt;CardvaultProvider&gt;</code>, <code>&lt;CardElement&gt;</code> and <code>cardvault.createToken(elements.getElement('card'))</code>.</p>
+<div class="checkout-grid">
+  ${orderSummary()}
+  <section class="panel" aria-labelledby="pay-title">
+    <h2 id="pay-title">Payment</h2>
+    <div id="react-checkout"><p class="card-loading">Loading the checkout…</p></div>
+  </section>
+</div>`;
+  return layout('react', {
+    ctx,
+    head: '<script type="module" src="/react/app.js"></script>',
+    main,
+    sources: [
+      ['react-main.js', 'this app (react/main.js)'],
+      ['shop.js', 'shared helpers (shop.js)'],
+    ],
+  });
+}
+
+/** @param {PageContext} ctx */
 function directPage(ctx) {
   const main = `<h1 class="page-title">Checkout <span class="muted-title">— direct mode</span></h1>
 <aside class="callout callout--warning" aria-labelledby="scope-title">
@@ -274,11 +297,12 @@ function directPage(ctx) {
 }
 
 /**
- * @param {'checkout' | 'spa' | 'direct'} page
+ * @param {'checkout' | 'spa' | 'react' | 'direct'} page
  * @param {PageContext} ctx
  */
 export function renderPage(page, ctx) {
   if (page === 'spa') return spaPage(ctx);
+  if (page === 'react') return reactPage(ctx);
   if (page === 'direct') return directPage(ctx);
   return checkoutPage(ctx);
 }

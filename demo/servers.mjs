@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSpa } from './build-spa.mjs';
+import { buildReactApp, buildSpa } from './build-spa.mjs';
 import { createCdnServer } from './cdn-server.mjs';
 import { originSources } from './csp.mjs';
 import { createMerchantServer } from './merchant-server.mjs';
@@ -56,8 +56,8 @@ export async function startDemo(options = {}) {
   const sri = JSON.parse(readFileSync(sriFile, 'utf8'));
   const version = sri.version;
 
-  // Bundle the SPA first: a broken build should fail before any port is taken.
-  const spaCode = await buildSpa();
+  // Bundle the apps first: a broken build should fail before any port is taken.
+  const [spaCode, reactCode] = await Promise.all([buildSpa(), buildReactApp()]);
 
   /** Filled in once every server listens; the handlers read it per request. */
   const origins = { vault: '', cdn: '', merchant: '' };
@@ -72,6 +72,7 @@ export async function startDemo(options = {}) {
     keys,
     sri,
     spaBundle: async () => spaCode,
+    reactBundle: async () => reactCode,
     log,
   });
 

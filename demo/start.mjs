@@ -46,6 +46,7 @@ async function main() {
     '',
     `  Merchant shop   ${demo.urls.merchant}/          card element`,
     `                  ${demo.urls.merchant}/spa       split fields, single-page app (ESM + rollup)`,
+    `                  ${demo.urls.merchant}/react     React (cardvault/react + rollup)`,
     `                  ${demo.urls.merchant}/direct    direct mode (higher PCI scope, SAQ A-EP)`,
     `  CDN + frames    ${demo.urls.cdn}/v${demo.version}/`,
     `  Vault API       ${demo.urls.vault}`,

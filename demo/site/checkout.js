@@ -5,7 +5,7 @@
  * This script never sees them: it gets `change` events (complete / empty / error / brand — never a
  * value), asks the frame for a token, and sends only that token to the merchant's backend.
  */
-import { bindAmount, clearResult, describeError, isEmail, payWithToken, readConfig, showPayment, showResult, tokenize } from './shop.js';
+import { bindAmount, CARD_STYLE, clearResult, describeError, isEmail, payWithToken, readConfig, showPayment, showResult, tokenize } from './shop.js';
 
 const config = readConfig();
 const form = /** @type {HTMLFormElement} */ (document.getElementById('checkout-form'));
@@ -30,22 +30,7 @@ const cardvault = window.Cardvault(config.publishableKey, {
 // Below ~320 px of frame width the combined field wraps onto two rows; on phones the brand icon
 // is hidden so the number gets the whole first row.
 const narrow = window.matchMedia('(max-width: 480px)').matches;
-const card = cardvault.elements().create('card', {
-  hideIcon: narrow,
-  style: {
-    base: {
-      color: '#1f2937',
-      fontSize: '16px',
-      fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-      iconColor: '#4b5563',
-      '::placeholder': { color: '#6b7280' },
-      // The card box below shows focus (is-focused), so the frame's own fallback ring would be a
-      // second ring inside it.
-      ':focus-visible': { outline: 'none' },
-    },
-    invalid: { color: '#b42318', iconColor: '#b42318' },
-  },
-});
+const card = cardvault.elements().create('card', { hideIcon: narrow, style: CARD_STYLE });
 
 let cardComplete = false;
 let busy = false;

@@ -3,6 +3,22 @@
  * own backend. Nothing here ever touches card data — the pages only handle tokens.
  */
 
+/**
+ * The card element's look on `/` and `/react` (the frame sanitises it). The card box shows focus
+ * itself, so the frame's own fallback ring would be a second ring inside it.
+ */
+export const CARD_STYLE = {
+  base: {
+    color: '#1f2937',
+    fontSize: '16px',
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    iconColor: '#4b5563',
+    '::placeholder': { color: '#6b7280' },
+    ':focus-visible': { outline: 'none' },
+  },
+  invalid: { color: '#b42318', iconColor: '#b42318' },
+};
+
 /** The page's settings, rendered by the server into `<meta name="cardvault-demo" data-…>`. */
 export function readConfig() {
   const meta = document.querySelector('meta[name="cardvault-demo"]');
@@ -138,14 +154,19 @@ export function clearResult(box) {
 }
 
 /**
- * Shows the outcome of a charge: "Visa •••• 4242" on success, the decline in plain words otherwise.
+ * The outcome of a charge in words: "Visa •••• 4242 was charged…" on success, the decline in plain
+ * words otherwise. `{ kind, title, detail }`, as `showResult` takes them.
  */
+export function paymentOutcome(result, cents) {
+  return result.ok
+    ? { kind: 'success', title: 'Payment successful', detail: `${brandName(result.brand)} •••• ${result.last4} was charged ${formatMoney(cents)}. Thank you!` }
+    : { kind: 'error', title: 'Payment declined', detail: result.message ?? 'The payment could not be completed.' };
+}
+
+/** Shows the outcome of a charge (see `paymentOutcome`). */
 export function showPayment(box, result, cents) {
-  if (result.ok) {
-    showResult(box, 'success', 'Payment successful', `${brandName(result.brand)} •••• ${result.last4} was charged ${formatMoney(cents)}. Thank you!`);
-  } else {
-    showResult(box, 'error', 'Payment declined', result.message ?? 'The payment could not be completed.');
-  }
+  const { kind, title, detail } = paymentOutcome(result, cents);
+  showResult(box, kind, title, detail);
 }
 
 /** Keeps the total and the Pay button label in step with the amount field. */

@@ -135,7 +135,7 @@ describe('the merchant backend', () => {
   });
 
   it('serves each page under a strict CSP and the page sources as text', async () => {
-    for (const path of ['/', '/spa', '/direct']) {
+    for (const path of ['/', '/spa', '/react', '/direct']) {
       const res = await fetch(`${demo.urls.merchant}${path}`);
       expect(res.status, path).toBe(200);
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -148,7 +148,7 @@ describe('the merchant backend', () => {
       expect(html, path).toMatch(/Test mode/);
       expect(html, path).toContain('4242 4242 4242 4242');
     }
-    for (const file of ['checkout.js', 'spa-main.js', 'direct.js', 'merchant-server.mjs']) {
+    for (const file of ['checkout.js', 'spa-main.js', 'react-main.js', 'direct.js', 'merchant-server.mjs']) {
       const res = await fetch(`${demo.urls.merchant}/source/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type'), file).toMatch(/^text\/plain/);
