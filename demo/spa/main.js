@@ -51,6 +51,7 @@ let paid = false;
 function refresh() {
   const all = FIELDS.every(([type]) => state.get(type)?.complete);
   const firstError = FIELDS.map(([type]) => state.get(type)?.error).find(Boolean);
+  // Shown, not announced: each card frame's live region announces its own error once.
   cardError.textContent = firstError ? firstError.message : '';
   payButton.disabled = busy || paid || !all;
   if (paid) payButton.textContent = 'Paid';
