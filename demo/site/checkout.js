@@ -31,6 +31,8 @@ const cardvault = window.Cardvault(config.publishableKey, {
 // is hidden so the number gets the whole first row.
 const narrow = window.matchMedia('(max-width: 480px)').matches;
 const card = cardvault.elements().create('card', {
+  // The visible label's words, so screen readers name the field as sighted customers see it.
+  label: 'Card',
   hideIcon: narrow,
   style: {
     base: {

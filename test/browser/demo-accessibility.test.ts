@@ -96,6 +96,25 @@ describe('one announcement per error', () => {
   });
 });
 
+describe('visible labels', () => {
+  it('name each card field with the words of its visible label (WCAG 2.5.3, Label in Name)', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.demo.urls.merchant}/`);
+    const card = await cardFrame(page, '#card-element', rig.demo.urls.cdn);
+    const visible = await page.locator('#card-label').innerText();
+    expect(await card.locator('[role="group"]').getAttribute('aria-label')).toBe(visible);
+
+    await page.goto(`${rig.demo.urls.merchant}/spa`);
+    await page.fill('#spa-email', 'spa@example.com');
+    await page.click('[data-continue]');
+    for (const [box, label] of [['#card-number', '#number-label'], ['#card-expiry', '#expiry-label'], ['#card-cvc', '#cvc-label'], ['#postal-code', '#postal-label']] as const) {
+      const frame = await cardFrame(page, box, rig.demo.urls.cdn);
+      expect(await frame.locator('input').getAttribute('aria-label'), box).toBe(await page.locator(label).innerText());
+    }
+    await page.close();
+  });
+});
+
 describe('forced colours (Windows High Contrast)', () => {
   /** The computed outline of whatever has keyboard focus in `target`. */
   const focusOutline = (target: Page | Frame) =>
