@@ -45,7 +45,7 @@ async function ourFiles(root, tmp) {
     const raw = readFileSync(path);
     // .min.js, the frame scripts and card.css are minified by the build; HTML is shipped as is; the rest
     // (unminified IIFE, ESM for bundlers) is minified here as a merchant's bundler would.
-    const alreadyMin = rel.endsWith('.min.js') || /^frame\/cardvault-frame\.\w+\.js$/.test(rel) || /\.(html|css)$/.test(rel);
+    const alreadyMin = rel.endsWith('.min.js') || /^frame\/cardvault-frame\.[\w-]+\.js$/.test(rel) || /\.(html|css)$/.test(rel);
     const min = alreadyMin ? raw : Buffer.from(await minify(raw.toString('utf8'), rel.endsWith('.mjs')));
     out.push({ file: `dist/${rel}`, minifiedBy: alreadyMin ? 'build' : 'bench (terser)', ...sizesOf(tmp, `ours-${rel}`, raw, min) });
   }

@@ -147,7 +147,8 @@ function checkoutPage(ctx) {
       <div class="field">
         <span class="label" id="card-label">Card</span>
         <div id="card-element" class="card-box" data-card-box aria-labelledby="card-label"><span class="card-loading">Loading secure card field…</span></div>
-        <p class="field-error" id="card-errors" data-card-error role="alert"></p>
+        <!-- Not a live region: the card frame announces its own errors (docs/accessibility.md). -->
+        <p class="field-error" id="card-errors" data-card-error></p>
       </div>
       <button type="submit" class="pay-button" data-pay disabled>Pay $24.00</button>
       <p class="secure-note"><span class="lock" aria-hidden="true"></span>Card details are entered in a secure frame and sent straight to Cardvault.</p>
@@ -206,7 +207,8 @@ function spaPage(ctx) {
           <div id="postal-code" class="card-box" data-field="postalCode" aria-labelledby="postal-label"></div>
         </div>
       </div>
-      <p class="field-error" id="spa-card-errors" data-card-error role="alert"></p>
+      <!-- Not a live region: each card frame announces its own errors (docs/accessibility.md). -->
+      <p class="field-error" id="spa-card-errors" data-card-error></p>
       <div class="button-row">
         <button type="button" class="secondary-button" data-back>Back</button>
         <button type="submit" class="pay-button" data-pay disabled>Pay $24.00</button>

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FRAME_LOCALES } from './frame-locales.mjs';
+import { FRAME_LOCALES, RTL_LOCALES } from './frame-locales.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -67,6 +67,8 @@ for (const locale of FRAME_LOCALES) {
       .replaceAll('%FRAME_INTEGRITY%', sri(frameJs))
       .replaceAll('%CSS_INTEGRITY%', sri(css))
       .replaceAll('%LANG%', locale)
+      // Right-to-left from the first paint: the frame's layout mirrors before its script runs.
+      .replaceAll('%DIR%', RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr')
       .replaceAll('%VERSION%', pkg.version),
   );
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAME_LOCALES } from './frame-locales.mjs';
 import { measure } from './sizes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +25,15 @@ for (const file of files) {
 for (const key of Object.keys(budgets).filter((k) => k.startsWith('dist/'))) {
   if (key.includes('*') ? !files.some((f) => pattern(key).test(f)) : !existsSync(join(root, key))) {
     console.error(`size budget names ${key}, which the build did not produce`);
+    failed++;
+  }
+}
+// Every locale's frame must be built and budgeted: a locale whose bundle is missing or escapes the
+// pattern would ship unchecked.
+for (const locale of FRAME_LOCALES) {
+  const file = `dist/frame/cardvault-frame.${locale}.js`;
+  if (!files.includes(file) || budgetOf(file) === undefined) {
+    console.error(`frame locale ${locale}: ${file} is ${files.includes(file) ? 'not covered by a size budget' : 'missing from the build'}`);
     failed++;
   }
 }

@@ -1,5 +1,6 @@
 import { CardvaultError } from './errors/cardvault-error';
-import type { Locale } from './types';
+import { LOCALE_CODES, matchLocale } from './locale-codes';
+import type { Locale, LocaleCode } from './types';
 
 /** Options of the `Cardvault()` factory (and of `CardvaultDirect()`). */
 export interface CardvaultOptions {
@@ -7,7 +8,11 @@ export interface CardvaultOptions {
   apiBase?: string;
   /** Origin that serves the Cardvault frames. Default `https://js.cardvault.dev`. */
   frameOrigin?: string;
-  /** Frame language: `auto` (browser language) or one of en, es, fr, de. Default `auto`. */
+  /**
+   * Frame language: `auto` (the first of the browser's languages with a translation, else
+   * English), a locale code (en, es, fr, de, it, pt, nl, pl, sv, da, nb, fi, cs, tr, ru, el, ar,
+   * he, ja, ko, zh-Hans, zh-Hant) or a tag that falls back to one (`pt-BR`, `zh-TW`). Default `auto`.
+   */
   locale?: Locale;
   /** Time limits in milliseconds. */
   timeouts?: {
@@ -23,7 +28,8 @@ export interface CardvaultOptions {
 export interface ResolvedOptions {
   apiBase: string;
   frameOrigin: string;
-  locale: Locale;
+  /** `auto` or the locale code the given tag maps to (`pt-BR` is kept as `pt`). */
+  locale: 'auto' | LocaleCode;
   timeouts: { request: number; total: number; frameLoad: number };
 }
 
@@ -35,7 +41,6 @@ const DEFAULTS: ResolvedOptions = {
 };
 
 const KNOWN = new Set(['apiBase', 'frameOrigin', 'locale', 'timeouts']);
-const LOCALES = new Set<string>(['auto', 'en', 'es', 'fr', 'de']);
 
 /** Validates the factory's options: unknown keys and wrong types throw `invalid_argument`. */
 export function resolveOptions(options: unknown): ResolvedOptions {
@@ -49,8 +54,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.apiBase !== undefined) out.apiBase = httpUrl(o.apiBase, 'apiBase', false);
   if (o.frameOrigin !== undefined) out.frameOrigin = httpUrl(o.frameOrigin, 'frameOrigin', true);
   if (o.locale !== undefined) {
-    if (typeof o.locale !== 'string' || !LOCALES.has(o.locale)) throw bad('locale', 'locale must be auto, en, es, fr or de.');
-    out.locale = o.locale as Locale;
+    const code = o.locale === 'auto' ? 'auto' : matchLocale(o.locale);
+    if (!code) throw bad('locale', `locale must be auto or one of ${LOCALE_CODES.join(', ')}.`);
+    out.locale = code;
   }
   if (o.timeouts !== undefined) {
     if (typeof o.timeouts !== 'object' || o.timeouts === null) throw bad('timeouts', 'timeouts must be an object.');

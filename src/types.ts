@@ -56,8 +56,21 @@ export interface Token {
   };
 }
 
-/** Locales the frames are translated into; `auto` follows the browser. */
-export type Locale = 'auto' | 'en' | 'es' | 'fr' | 'de';
+/**
+ * The frames' language: `auto` (the first of the browser's `navigator.languages` with a
+ * translation, else English), a locale code, or a language tag with a region, which falls back to
+ * its language (`pt-BR` → `pt`; Chinese by script or region: `zh-TW`/`zh-HK`/`zh-MO` →
+ * `zh-Hant`, `zh`/`zh-CN`/`zh-SG` → `zh-Hans`). See src/locale-codes.ts.
+ */
+export type Locale = 'auto' | LocaleCode | LocaleLanguage | `${LocaleLanguage}-${string}`;
+
+/** A locale the frames are translated into (22 of them; `ar` and `he` right to left). */
+export type LocaleCode =
+  | 'ar' | 'cs' | 'da' | 'de' | 'el' | 'en' | 'es' | 'fi' | 'fr' | 'he' | 'it'
+  | 'ja' | 'ko' | 'nb' | 'nl' | 'pl' | 'pt' | 'ru' | 'sv' | 'tr' | 'zh-Hans' | 'zh-Hant';
+
+/** The language subtags a {@link Locale} tag may start with (`no`/`nn` read `nb`, `iw` reads `he`). */
+export type LocaleLanguage = Exclude<LocaleCode, `zh-${string}`> | 'zh' | 'no' | 'nn' | 'iw';
 
 /** A client token, or an async function that mints a fresh one on the merchant's server. */
 export type ClientTokenSource = string | (() => Promise<string>);

@@ -30,7 +30,8 @@ const cardvault = window.Cardvault(config.publishableKey, {
 // Below ~320 px of frame width the combined field wraps onto two rows; on phones the brand icon
 // is hidden so the number gets the whole first row.
 const narrow = window.matchMedia('(max-width: 480px)').matches;
-const card = cardvault.elements().create('card', { hideIcon: narrow, style: CARD_STYLE });
+// The visible label's words, so screen readers name the field as sighted customers see it.
+const card = cardvault.elements().create('card', { label: 'Card', hideIcon: narrow, style: CARD_STYLE });
 
 let cardComplete = false;
 let busy = false;
@@ -45,6 +46,8 @@ card.on('ready', () => cardBox.classList.add('is-ready'));
 card.on('focus', () => cardBox.classList.add('is-focused'));
 card.on('blur', () => cardBox.classList.remove('is-focused'));
 // 3. Pay stays disabled until the frame says the card is complete; errors show while typing.
+// The error text is shown for sighted customers; the frame's own live region announces it to
+// screen readers, so this element is deliberately not a live region (no double announcement).
 card.on('change', (event) => {
   cardComplete = Boolean(event.complete);
   cardBox.classList.toggle('is-invalid', Boolean(event.error));
@@ -52,7 +55,9 @@ card.on('change', (event) => {
   cardError.textContent = event.error ? event.error.message : '';
   refreshPay();
 });
+// A frame that failed to load cannot announce anything: this one is the page's to announce.
 card.on('loaderror', (event) => {
+  cardError.setAttribute('role', 'alert');
   cardError.textContent = describeError(event?.error ?? { code: 'frame_load_failed' });
 });
 card.mount('#card-element');

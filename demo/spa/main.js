@@ -33,11 +33,12 @@ const style = {
   base: { color: '#1f2937', fontSize: '16px', iconColor: '#4b5563', '::placeholder': { color: '#6b7280' }, ':focus-visible': { outline: 'none' } },
   invalid: { color: '#b42318', iconColor: '#b42318' },
 };
+// Each field's `label` repeats its visible label, so its accessible name matches what is shown.
 const FIELDS = /** @type {const} */ ([
-  ['cardNumber', '#card-number', { placeholder: '1234 1234 1234 1234' }],
-  ['cardExpiry', '#card-expiry', {}],
-  ['cardCvc', '#card-cvc', {}],
-  ['postalCode', '#postal-code', {}],
+  ['cardNumber', '#card-number', { placeholder: '1234 1234 1234 1234', label: 'Card number' }],
+  ['cardExpiry', '#card-expiry', { label: 'Expiry' }],
+  ['cardCvc', '#card-cvc', { label: 'CVC' }],
+  ['postalCode', '#postal-code', { label: 'Postal code' }],
 ]);
 
 /** Field state from change events: complete and the current error, per field. Never a value. */
@@ -51,6 +52,7 @@ let paid = false;
 function refresh() {
   const all = FIELDS.every(([type]) => state.get(type)?.complete);
   const firstError = FIELDS.map(([type]) => state.get(type)?.error).find(Boolean);
+  // Shown, not announced: each card frame's live region announces its own error once.
   cardError.textContent = firstError ? firstError.message : '';
   payButton.disabled = busy || paid || !all;
   if (paid) payButton.textContent = 'Paid';

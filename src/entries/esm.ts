@@ -30,5 +30,5 @@ export {
   formatCardNumber,
   getBrandInfo,
 } from '../card';
-export type { CardBrand, Token, BillingDetails, Locale } from '../types';
+export type { CardBrand, Token, BillingDetails, Locale, LocaleCode } from '../types';
 export { VERSION } from '../version';

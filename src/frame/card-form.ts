@@ -23,6 +23,8 @@ export interface FormEvents {
 
 export interface CardForm {
   readonly names: readonly FieldName[];
+  /** The frame's accessible name in its locale, naming every input shown (postal code included when shown). */
+  readonly title: string;
   /** The values of this frame's fields (for the sibling registry only; never sent to the host). */
   read(): FieldValues;
   /** This frame's card brand (number fields), or null. */
@@ -56,6 +58,14 @@ const AUTOCOMPLETE: Record<FieldName, string> = { number: 'cc-number', exp: 'cc-
 const INPUT_NAME: Record<FieldName, string> = { number: 'cardnumber', exp: 'exp-date', cvc: 'cvc', postal_code: 'postal' };
 const CSS: Record<FieldName, string> = { number: 'number', exp: 'expiry', cvc: 'cvc', postal_code: 'postal' };
 export const ERROR_ID = 'cv-error';
+
+/**
+ * Digits as ASCII: Arabic-Indic (U+0660-0669), Eastern Arabic-Indic (U+06F0-06F9) and full-width
+ * (U+FF10-FF19, CJK IMEs) digits become 0-9, so an Arabic, Persian or Japanese keyboard types
+ * a card number the formatter, the validator and the vault all read. The low four bits of each
+ * of those code points are the digit's value.
+ */
+const asciiDigits = (v: string): string => v.replace(/[٠-٩۰-۹０-９]/g, (d) => String(d.charCodeAt(0) & 15));
 
 /**
  * Builds the inputs for `type` into `doc.body`.
@@ -92,11 +102,19 @@ export function createCardForm(
       el.setAttribute(k!, v!);
     }
     // No `pattern` attribute: screen readers announce a pattern mismatch as "invalid" mid-typing.
-    if (name !== 'postal_code') el.inputMode = 'numeric';
+    if (name !== 'postal_code') {
+      el.inputMode = 'numeric';
+      // Card digits read left to right in every script, also in a right-to-left frame (where the
+      // layout mirrors); the postal code follows the locale's direction.
+      el.dir = 'ltr';
+    }
     wrap.append(el);
     return { name, el, prev: '', shown: 0 };
   });
   doc.body.append(wrap, error);
+  const labels = names.map((n) => t(locale, `label.${KEY[n]}`));
+  const Lists = (Intl as { ListFormat?: new (l: string) => { format(items: string[]): string } }).ListFormat;
+  const title = t(locale, 'title').replace('%', Lists ? new Lists(locale).format(labels) : labels.join(', '));
 
   const field = (name: FieldName): Field | undefined => fields.find((f) => f.name === name);
   const ownBrand = (): CardBrand | null => {
@@ -116,15 +134,16 @@ export function createCardForm(
       const c = checkField(f.name, f.el.value, brandFor(f.name));
       checks.push(c);
       const visible = c.code && (c.now || (f.shown === 1 && !c.empty) || f.shown === 2);
+      // Each input marks only itself (the host's `invalid` style follows aria-invalid, per input).
       f.el.setAttribute('aria-invalid', String(!!visible));
       if (visible && !shownError) shownError = c.code;
+      if (f.name === 'number') icon?.el.classList.toggle('cv-brand--invalid', !!visible);
     }
     const empty = checks.every((c) => c.empty);
     const complete = checks.every((c) => c.complete);
     const cls = wrap.classList;
     cls.toggle('cv-field--empty', empty);
     cls.toggle('cv-field--complete', complete);
-    cls.toggle('cv-field--invalid', !!shownError);
     cls.toggle('cv-field--focus', focused);
     const message = shownError ? t(locale, shownError) : '';
     if (error.textContent !== message) error.textContent = message;
@@ -159,7 +178,8 @@ export function createCardForm(
       const el = f.el;
       const inputType = (ev as InputEvent).inputType ?? '';
       const brand = brandFor(f.name);
-      const r = reformat(el.value, el.selectionStart ?? el.value.length, f.prev, inputType, (v) => formatField(f.name, v, brand), SIGNIFICANT[f.name], f.name === 'number');
+      // The caret index is the same before and after: each digit replaced is one UTF-16 unit.
+      const r = reformat(asciiDigits(el.value), el.selectionStart ?? el.value.length, f.prev, inputType, (v) => formatField(f.name, v, brand), SIGNIFICANT[f.name], f.name === 'number');
       el.value = f.prev = r.value;
       if (doc.activeElement === el) el.setSelectionRange(r.caret, r.caret);
       // Typing hides a blur-time error until the next blur; impossible values show at once.
@@ -222,6 +242,7 @@ export function createCardForm(
 
   return {
     names,
+    title,
     read: () => Object.fromEntries(fields.map((f) => [f.name, f.el.value])) as FieldValues,
     brand: () => (field('number') ? ownBrand() : null),
     showErrors(list) {

@@ -9,7 +9,7 @@ import type { FrameOptions, FrameParams, FrameToHost, InboundFromHost, MessageMa
 import { prefetchEncryptionKeys } from '../transport/key-set';
 import { PROTOCOL_VERSION, VERSION } from '../version';
 import { type CardForm, createCardForm } from './card-form';
-import { resolveLocale, t } from './locales';
+import { resolveLocale } from './locales';
 import { parseFrameParams } from './params';
 import { bindingOf } from './binding';
 import { findSiblings, publishField, type FieldEntry } from './registry';
@@ -36,12 +36,8 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   if (!params) return null;
   const { channel, hostOrigin, group, type } = params;
   const doc = win.document;
-  const locale = resolveLocale(params.locale, win.navigator.languages ?? []);
+  const locale = resolveLocale(params.locale);
   doc.documentElement.lang = locale;
-  // The document's title names its inputs ("Card number, Expiration date, Security code"); the
-  // iframe element carries the host's title.
-  const fields = type === 'card' ? ['number', 'expiry', 'cvc'] as const : [type === 'cardNumber' ? 'number' : type === 'cardExpiry' ? 'expiry' : type === 'cardCvc' ? 'cvc' : 'postal_code'] as const;
-  doc.title = fields.map((f) => t(locale, `label.${f}`)).join(', ');
 
   let port: MessagePort | null = null;
   let binding: string | null = null;
@@ -61,6 +57,9 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     }, peerBrand);
   // Built before hello, from the fragment (styled below): the host's `ready` needs no round trip.
   const form = build(params.options);
+  // The title names every input shown ("Secure payment field: Card number, …, and Postal code");
+  // hello hands it to the host for the iframe element, so the host carries no translations.
+  doc.title = form.title;
 
   const entry: FieldEntry = {
     group,
@@ -142,7 +141,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   win.addEventListener('message', onWindowMessage);
   restyle(params.options);
   // The greeting, once rendered, names the host's exact origin: never '*'.
-  parent.postMessage(envelope(channel, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION }), hostOrigin);
+  parent.postMessage(envelope(channel, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, title: form.title }), hostOrigin);
 
   return { params, form, connected: () => port !== null };
 }

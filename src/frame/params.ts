@@ -10,7 +10,8 @@ import type { FrameOptions } from '../protocol/messages';
 import type { Locale } from '../types';
 
 const ID = /^[A-Za-z0-9_-]{16,128}$/;
-const LOCALES: readonly string[] = ['auto', 'en', 'es', 'fr', 'de'];
+// `auto` or a locale code's shape (src/locale-codes.ts); the frame renders the locale it carries.
+const LOCALE = /^(auto|[a-z]{2}|zh-Han[st])$/;
 const KEYS = ['channel', 'group', 'type', 'hostOrigin', 'locale'] as const;
 const MAX_HASH = 32 * 1024;
 
@@ -57,7 +58,7 @@ export function parseFrameParams(hash: string): FrameParams | null {
   }
   const { channel = '', group = '', type = '', hostOrigin = '', locale = '' } = v;
   if (!ID.test(channel) || !ID.test(group)) return null;
-  if (!(ELEMENT_TYPES as readonly string[]).includes(type) || !LOCALES.includes(locale)) return null;
+  if (!(ELEMENT_TYPES as readonly string[]).includes(type) || !LOCALE.test(locale)) return null;
   if (!parseOrigin(hostOrigin)) return null;
   const options = parseOptions(q.getAll('options'));
   if (!options) return null;

@@ -12,9 +12,16 @@ import type { Declarations, PseudoSelector, SanitisedRules, SanitisedStyle, Styl
 // Later variants win at equal specificity: invalid must beat complete/empty.
 const ORDER: readonly StyleVariant[] = ['base', 'empty', 'complete', 'invalid'];
 
-/** Selector prefix of a variant: the frame toggles `.cv-field--<variant>` on the field. */
-function prefixOf(variant: StyleVariant): string {
-  return variant === 'base' ? '' : `.cv-field--${variant} `;
+/**
+ * The input and icon selectors of a variant. `empty` and `complete` are states of the whole field
+ * (the frame toggles `.cv-field--<variant>`); `invalid` is per input, so one invalid sub-field of
+ * the combined card does not turn its valid neighbours red; the icon follows the number.
+ * Equal specificity across variants (ORDER decides), also with pseudo-classes appended.
+ */
+function selectorsOf(variant: StyleVariant): [input: string, icon: string] {
+  if (variant === 'base') return ['.cv-input', '.cv-brand'];
+  if (variant === 'invalid') return ['.cv-input[aria-invalid=true]', '.cv-field .cv-brand--invalid'];
+  return [`.cv-field--${variant} .cv-input`, `.cv-field--${variant} .cv-brand`];
 }
 
 function rule(selector: string, decls: Declarations): string {
@@ -33,12 +40,12 @@ function autofill(decls: Declarations): Declarations {
   return out;
 }
 
-function rules(prefix: string, r: SanitisedRules): string[] {
-  const out = [rule(`${prefix}.cv-input`, r.decls)];
+function rules([input, brand]: [string, string], r: SanitisedRules): string[] {
+  const out = [rule(input, r.decls)];
   const icon = r.decls['icon-color'];
-  if (icon) out.push(`${prefix}.cv-brand{color:${icon}}`);
+  if (icon) out.push(`${brand}{color:${icon}}`);
   for (const [pseudo, decls] of Object.entries(r.pseudos) as Array<[PseudoSelector, Declarations]>) {
-    out.push(rule(`${prefix}.cv-input${pseudo}`, pseudo === ':-webkit-autofill' ? autofill(decls) : decls));
+    out.push(rule(`${input}${pseudo}`, pseudo === ':-webkit-autofill' ? autofill(decls) : decls));
   }
   return out;
 }
@@ -53,10 +60,10 @@ export function buildStyleSheet(style: SanitisedStyle): string {
   for (const v of ORDER) {
     const s = style[v];
     if (!s) continue;
-    const prefix = prefixOf(v);
-    out.push(...rules(prefix, s));
+    const selectors = selectorsOf(v);
+    out.push(...rules(selectors, s));
     for (const m of s.media) {
-      const inner = rules(prefix, m).filter(Boolean).join('');
+      const inner = rules(selectors, m).filter(Boolean).join('');
       if (inner) media.push(`@media ${m.query}{${inner}}`);
     }
   }

@@ -13,7 +13,7 @@ import { ELEMENT_TYPES, type ElementType, type FrameOptions, type HostToFrame, t
 import type { Token } from '../types';
 import { PROTOCOL_VERSION, VERSION } from '../version';
 import type { HostContext } from './cardvault';
-import { iframeTitle, type FrameLocale } from './iframe-title';
+import type { LocaleCode } from '../types';
 import { randomId } from './random-id';
 import { frameParent } from './shadow-slot';
 import type { CardvaultElement, ElementEventName } from './types';
@@ -23,7 +23,7 @@ import { bad, checkOptions, ELEMENT_OPTIONS } from './validate';
 export interface Group {
   readonly ctx: HostContext;
   readonly id: string;
-  readonly locale: FrameLocale;
+  readonly locale: LocaleCode;
   readonly defaults: FrameOptions;
   readonly members: Map<ElementType, Handle>;
 }
@@ -184,7 +184,9 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale, options: JSON.stringify({ ...group.defaults, ...options }) });
     // One frame document per locale: the frame downloads its own language only.
     iframe.src = `${frameOrigin}/v${VERSION}/frame/card.${group.locale}.html#${params}`;
-    iframe.title = iframeTitle(group.locale, type);
+    // Named until the frame says hello with its own title, in its locale (the host carries no
+    // translations: decision 0007).
+    iframe.title = 'Secure payment field';
     iframe.setAttribute('frameborder', '0');
     iframe.setAttribute('scrolling', 'no');
     // Styled through the CSSOM, never the style attribute: allowed under a strict style-src.
@@ -210,9 +212,11 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
           return;
         }
         if (r.message.type !== 'hello') return;
-        if (r.message.payload.protocolVersion !== PROTOCOL_VERSION) {
+        const hello = r.message.payload;
+        if (hello.protocolVersion !== PROTOCOL_VERSION) {
           return fail(mt, new CardvaultError('protocol_version_mismatch'));
         }
+        if (typeof hello.title === 'string' && hello.title) iframe.title = hello.title.slice(0, 300);
         // A new hello (e.g. the frame reloaded) gets a new port; the old one is closed.
         mt.port?.close();
         const { port1, port2 } = new MessageChannel();

@@ -4,7 +4,7 @@ import { ELEMENT_TYPES, type ElementType } from '../protocol/messages';
 import type { HostContext } from './cardvault';
 import { resolveOptions } from '../options';
 import { createElement, handles, type Group } from './element';
-import { resolveLocale } from './iframe-title';
+import { pickLocale } from '../locale-codes';
 import { randomId } from './random-id';
 import type { CardvaultElements } from './types';
 import { bad, checkOptions, ELEMENT_OPTIONS } from './validate';
@@ -19,11 +19,13 @@ import { bad, checkOptions, ELEMENT_OPTIONS } from './validate';
  */
 export function createElements(ctx: HostContext, options?: unknown): CardvaultElements {
   const { locale, ...defaults } = checkOptions(options, 'options', 'fonts style locale');
+  // The factory's own check validates the group's locale (and maps `pt-BR` to `pt`).
+  const wanted = locale ? resolveOptions({ locale }).locale : ctx.options.locale;
   const group: Group = {
     ctx,
     id: randomId(),
-    // The factory's own check (auto, en, es, fr, de) validates the group's locale.
-    locale: resolveLocale(locale ? resolveOptions({ locale }).locale : ctx.options.locale),
+    // `auto`: the customer's languages in their order of preference, not only the first.
+    locale: wanted === 'auto' ? pickLocale(navigator.languages ?? [navigator.language]) : wanted,
     defaults,
     members: new Map(),
   };

@@ -82,8 +82,12 @@ export type TokenizeResult =
 
 /** Messages a frame sends to the host. */
 export interface FrameToHost {
-  /** Sent once the inputs are built and styled from the fragment's options. */
-  hello: { sdkVersion: string; protocolVersion: number };
+  /**
+   * Sent once the inputs are built and styled from the fragment's options. `title` is the frame's
+   * accessible name in its locale, naming every input it shows (the host sets it on the iframe:
+   * the host bundle carries no translations). Optional, so adding it needed no version bump.
+   */
+  hello: { sdkVersion: string; protocolVersion: number; title?: string };
   change: ChangePayload;
   focus: Record<string, never>;
   blur: Record<string, never>;

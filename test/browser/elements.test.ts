@@ -395,7 +395,10 @@ describe('Cardvault Elements in Chromium', () => {
     await mount(page, [['card', '#card']], 'de');
     const frame = frameOf(page, 'card');
     expect(new URL(frame.url()).pathname).toBe(`/v${VERSION}/frame/card.de.html`);
-    expect(await frame.evaluate(() => [document.documentElement.lang, document.title])).toEqual(['de', 'Kartennummer, Ablaufdatum, Sicherheitscode']);
+    const title = 'Sicheres Zahlungsfeld: Kartennummer, Ablaufdatum, Sicherheitscode und Postleitzahl';
+    expect(await frame.evaluate(() => [document.documentElement.lang, document.title])).toEqual(['de', title]);
+    // The iframe element carries the frame's own title (handed over in hello): the host has no German.
+    expect(await page.locator('#card iframe').getAttribute('title')).toBe(title);
     const number = frame.locator('input[autocomplete="cc-number"]');
     expect(await number.getAttribute('aria-label')).toBe('Kartennummer');
     expect(await frame.locator('input[autocomplete="cc-exp"]').getAttribute('placeholder')).toBe('MM / JJ');
@@ -463,7 +466,7 @@ describe('Cardvault Elements in Chromium', () => {
     });
     expect(result).toEqual([]);
     // The iframe element itself, on the host page, has an accessible title.
-    expect(await page.locator('#card iframe').getAttribute('title')).toBe('Secure card input frame');
+    expect(await page.locator('#card iframe').getAttribute('title')).toBe('Secure payment field: Card number, Expiration date, Security code, and Postal code');
     await page.close();
   });
 

@@ -117,7 +117,7 @@ window.mount = (type, group, options) => {
   it('handshakes, reports an integer height and builds accessible inputs', async () => {
     const { page, frame, consoleErrors } = await open(['card']);
     const entries = await log(page);
-    expect(ofType(entries, 'hello')[0]!.payload).toEqual({ sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION });
+    expect(ofType(entries, 'hello')[0]!.payload).toEqual({ sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, title: 'Secure payment field: Card number, Expiration date, Security code, and Postal code' });
     const height = ofType(entries, 'resize').at(-1)!.payload.height as number;
     expect(Number.isInteger(height)).toBe(true);
     expect(height).toBeGreaterThan(10);

@@ -26,8 +26,13 @@ function usage(cardvault: CardvaultInstance, elements: CardvaultElements) {
   Cardvault(42);
   // @ts-expect-error unknown factory option
   Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { colour: 'red' });
-  // @ts-expect-error locale is a closed union
-  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'pt' });
+  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'pt-BR' });
+  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'zh-Hant' });
+  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'zh-TW' });
+  // @ts-expect-error locale is a closed set: a translated language, optionally with a region
+  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'xx' });
+  // @ts-expect-error a language name is not a language tag
+  Cardvault('pk_test_abcdefghijklmnopqrstuvwx', { locale: 'french' });
   CdnCardvault('pk_test_abcdefghijklmnopqrstuvwx').elements();
 
   // ---- elements() ----

@@ -29,8 +29,8 @@ function provider(cardvault: CardvaultInstance) {
   h(CardvaultProvider, {});
   // @ts-expect-error elements options are fonts, locale and style
   h(CardvaultProvider, { cardvault, options: { appearance: 'night' } });
-  // @ts-expect-error locale is a closed union
-  h(CardvaultProvider, { cardvault, options: { locale: 'pt' } });
+  // @ts-expect-error locale is a closed union of the supported codes (and their regional tags)
+  h(CardvaultProvider, { cardvault, options: { locale: 'tlh' } });
 }
 
 function elements() {

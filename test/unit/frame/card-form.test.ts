@@ -173,7 +173,8 @@ describe('error timing', () => {
     el.blur();
     expect(lastChange()?.error).toEqual({ code: 'incomplete_number', message: 'Your card number is incomplete.' });
     expect(el.getAttribute('aria-invalid')).toBe('true');
-    expect(field.classList.contains('cv-field--invalid')).toBe(true);
+    // Invalid is per input (aria-invalid); the field as a whole has no invalid state to style.
+    expect(field.classList.contains('cv-field--invalid')).toBe(false);
     expect(document.getElementById('cv-error')!.textContent).toBe('Your card number is incomplete.');
     // Typing again hides it until the next blur.
     typeText(el, '4');
@@ -302,5 +303,44 @@ describe('focus and keys', () => {
     form.update({ disabled: false });
     form.focus();
     expect(document.activeElement).toBe(input('number'));
+  });
+});
+
+describe('accessibility and right to left', () => {
+  it('marks only the invalid sub-field of the combined card; the icon follows the number', () => {
+    const { input } = setup('card');
+    const icon = document.querySelector('.cv-brand')!;
+    typeText(input('number'), '4242424242424242');
+    typeText(input('expiry'), '00');
+    expect(['number', 'expiry', 'cvc', 'postal'].map((f) => input(f).getAttribute('aria-invalid'))).toEqual(['false', 'true', 'false', 'false']);
+    expect(icon.classList.contains('cv-brand--invalid')).toBe(false);
+    input('number').value = '';
+    typeText(input('number'), '1');
+    expect(input('number').getAttribute('aria-invalid')).toBe('true');
+    expect(icon.classList.contains('cv-brand--invalid')).toBe(true);
+  });
+
+  it('keeps card digits left to right; the postal code follows the document', () => {
+    const { input } = setup('card');
+    expect(['number', 'expiry', 'cvc', 'postal'].map((f) => input(f).getAttribute('dir'))).toEqual(['ltr', 'ltr', 'ltr', null]);
+  });
+
+  it('turns Arabic-Indic, Eastern Arabic-Indic and full-width digits into ASCII as they are typed', () => {
+    const { input } = setup('card');
+    typeText(input('number'), '٤٢٤٢۴۲۴۲４２４２4242');
+    expect(input('number').value).toBe('4242 4242 4242 4242');
+    typeText(input('expiry'), '١٢٣٤');
+    expect(input('expiry').value).toBe('12 / 34');
+    typeText(input('cvc'), '１２３');
+    expect(input('cvc').value).toBe('123');
+  });
+
+  it('names itself after every input it shows, in its locale', () => {
+    expect(setup('card').form.title).toBe('Secure payment field: Card number, Expiration date, Security code, and Postal code');
+    document.body.replaceChildren();
+    expect(setup('card', { hidePostalCode: true }).form.title).toBe('Secure payment field: Card number, Expiration date, and Security code');
+    document.body.replaceChildren();
+    const events = { change: vi.fn(), focus: vi.fn(), blur: vi.fn(), escape: vi.fn(), advance: vi.fn() };
+    expect(createCardForm(document, 'cardCvc', 'ja', {}, events).title).toBe('安全な決済入力欄：セキュリティコード');
   });
 });

@@ -56,7 +56,17 @@ describe('handshake', () => {
     expect(parent.postMessage).toHaveBeenCalledTimes(1);
     const [msg, target] = parent.postMessage.mock.calls[0]!;
     expect(target).toBe(HOST);
-    expect(msg).toEqual(envelope(CHANNEL, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION }));
+    expect(msg).toEqual(envelope(CHANNEL, 'hello', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, title: 'Secure payment field: Card number, Expiration date, Security code, and Postal code' }));
+  });
+
+  it('names itself (document title and hello) after every input it shows, in its locale', () => {
+    const hidden = boot('card', { options: JSON.stringify({ hidePostalCode: true }) });
+    const title = 'Secure payment field: Card number, Expiration date, and Security code';
+    expect(hidden.w.document.title).toBe(title);
+    expect((hidden.parent.postMessage.mock.calls[0]![0] as { payload: { title: string } }).payload.title).toBe(title);
+    const de = boot('cardExpiry', { locale: 'de' });
+    expect(de.w.document.title).toBe('Sicheres Zahlungsfeld: Ablaufdatum');
+    expect(de.w.document.documentElement.lang).toBe('de');
   });
 
   it('stays silent with an invalid fragment', () => {

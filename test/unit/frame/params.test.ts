@@ -17,7 +17,7 @@ describe('parseFrameParams', () => {
     ['channel with bad characters', { ...ok, channel: 'A'.repeat(20) + '<>' }],
     ['bad group', { ...ok, group: 'x y'.repeat(8) }],
     ['unknown type', { ...ok, type: 'cardName' }],
-    ['unknown locale', { ...ok, locale: 'it' }],
+    ['a locale that is not a locale code', { ...ok, locale: 'english' }],
     ['origin with a path', { ...ok, hostOrigin: 'https://shop.example/checkout' }],
     ['origin with a trailing slash', { ...ok, hostOrigin: 'https://shop.example/' }],
     ['opaque origin', { ...ok, hostOrigin: 'null' }],

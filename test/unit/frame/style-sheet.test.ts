@@ -37,10 +37,16 @@ describe('buildStyleSheet', () => {
       .cv-input:-webkit-autofill{color:#000;background-color:#fffbe6;-webkit-text-fill-color:#000;box-shadow:0 0 0 1000px #fffbe6 inset}
       .cv-field--empty .cv-input:hover{color:#555}
       .cv-field--complete .cv-input{color:#1a7f37}
-      .cv-field--invalid .cv-input{color:#e25950;transition:color .15s ease-out}
-      .cv-field--invalid .cv-brand{color:#e25950}
+      .cv-input[aria-invalid=true]{color:#e25950;transition:color .15s ease-out}
+      .cv-field .cv-brand--invalid{color:#e25950}
       @media (max-width:480px){.cv-input{font-size:18px}.cv-input::placeholder{color:#8892a0}}"
     `);
+  });
+
+  it('styles `invalid` per input (aria-invalid), so one invalid sub-field leaves its neighbours alone', () => {
+    const css = buildStyleSheet(sanitiseStyle({ invalid: { color: 'red', iconColor: 'red', '::placeholder': { color: 'pink' } } }).style);
+    expect(css).toBe('.cv-input[aria-invalid=true]{color:red}\n.cv-field .cv-brand--invalid{color:red}\n.cv-input[aria-invalid=true]::placeholder{color:pink}');
+    expect(css).not.toContain('.cv-field--invalid');
   });
 
   it('lets the host restyle or drop the fallback focus ring', () => {
@@ -62,7 +68,8 @@ describe('buildStyleSheet', () => {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(`${BASE_CSS}\n${buildStyleSheet(sanitiseStyle(TYPICAL).style)}`);
     const selectors = Array.from(sheet.cssRules, (r) => (r as CSSStyleRule).selectorText ?? (r as CSSMediaRule).conditionText);
-    expect(selectors).toContain('.cv-field--invalid .cv-brand');
+    expect(selectors).toContain('.cv-field .cv-brand--invalid');
+    expect(selectors.some((x) => /^\.cv-input\[aria-invalid="?true"?\]$/.test(x ?? ''))).toBe(true);
     expect(selectors).toContain('(max-width:480px)');
   });
 });

@@ -171,25 +171,51 @@ describe('iframe', () => {
     expect(params.get('locale')).toBe('de');
     expect(params.get('channel')).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(params.get('group')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(iframe.title).toBe('Sicheres Eingabefeld: Kartennummer');
+    // Named before the frame loads; the frame names itself in its locale on hello (below).
+    expect(iframe.title).toBe('Secure payment field');
     expect(iframe.getAttribute('frameborder')).toBe('0');
     expect(iframe.getAttribute('scrolling')).toBe('no');
     expect(iframe.hasAttribute('sandbox')).toBe(false);
     expect(iframe.style.width).toBe('100%');
   });
 
+  it('takes the iframe title from the frame’s hello: the host carries no translations', async () => {
+    cv().elements({ locale: 'ja' }).create('cardNumber').mount('#card');
+    const frame = fakeFrame(container);
+    frame.hello(PROTOCOL_VERSION, '安全な決済入力欄：カード番号');
+    await tick();
+    expect(frame.iframe.title).toBe('安全な決済入力欄：カード番号');
+  });
+
   it.each([
-    ['en', 'card', 'Secure card input frame'],
-    ['en', 'cardNumber', 'Secure card number input frame'],
-    ['en', 'cardExpiry', 'Secure expiration date input frame'],
-    ['en', 'cardCvc', 'Secure CVC input frame'],
-    ['en', 'postalCode', 'Secure postal code input frame'],
-    ['es', 'cardNumber', 'Campo seguro: número de tarjeta'],
-    ['fr', 'postalCode', 'Champ sécurisé : code postal'],
-    ['de', 'cardExpiry', 'Sicheres Eingabefeld: Ablaufdatum'],
-  ] as const)('title in %s for %s', (locale, type, title) => {
-    cv().elements({ locale }).create(type).mount('#card');
-    expect(container.querySelector('iframe')!.title).toBe(title);
+    ['not a string', 42, 'Secure payment field'],
+    ['empty', '', 'Secure payment field'],
+    ['too long (capped)', 'x'.repeat(1000), 'x'.repeat(300)],
+  ] as const)('keeps a sane iframe title when hello’s title is %s', async (_what, title, want) => {
+    cv().elements().create('card').mount('#card');
+    const frame = fakeFrame(container);
+    frame.hello(PROTOCOL_VERSION, title);
+    await tick();
+    expect(frame.iframe.title).toBe(want);
+  });
+
+  it.each([
+    ['auto', ['pt-BR', 'en'], 'pt'],
+    ['auto', ['xx', 'zh-TW'], 'zh-Hant'],
+    ['auto', ['zh-SG'], 'zh-Hans'],
+    ['auto', ['gsw'], 'en'],
+    ['zh-HK', ['en'], 'zh-Hant'],
+    ['ar', ['en'], 'ar'],
+  ] as const)('locale %s with navigator.languages %j loads the %s frame document', (locale, languages, code) => {
+    const spy = vi.spyOn(navigator, 'languages', 'get').mockReturnValue(languages as unknown as readonly string[]);
+    try {
+      cv().elements({ locale }).create('card').mount('#card');
+      const iframe = container.querySelector('iframe')!;
+      expect(new URL(iframe.src).pathname).toBe(`/v${VERSION}/frame/card.${code}.html`);
+      expect(new URLSearchParams(new URL(iframe.src).hash.slice(1)).get('locale')).toBe(code);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('uses a fresh group per elements() and a fresh channel per mount', () => {

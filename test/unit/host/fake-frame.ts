@@ -21,7 +21,8 @@ export interface FakeFrame {
   port: MessagePort | undefined;
   /** Posts a window message to the host as this frame (origin and source may be overridden). */
   postWindow(data: unknown, init?: { origin?: string; source?: MessageEventSource | null }): void;
-  hello(protocolVersion?: number): void;
+  /** Posts hello, as the frame does once rendered (`title`: its accessible name, in its locale). */
+  hello(protocolVersion?: number, title?: unknown): void;
   /** hello (the frame is rendered), then the host's connect; resolves once the host fired `ready`. */
   connect(): Promise<void>;
   send<T extends keyof FrameToHost>(type: T, payload: FrameToHost[T]): void;
@@ -65,8 +66,8 @@ export function fakeFrame(iframeOrContainer: Element): FakeFrame {
         }),
       );
     },
-    hello(protocolVersion = PROTOCOL_VERSION) {
-      frame.postWindow(envelope(channel, 'hello', { sdkVersion: VERSION, protocolVersion }));
+    hello(protocolVersion = PROTOCOL_VERSION, title?: unknown) {
+      frame.postWindow(envelope(channel, 'hello', { sdkVersion: VERSION, protocolVersion, ...(title === undefined ? {} : { title: title as string }) }));
     },
     async connect() {
       frame.hello();
