@@ -1,5 +1,7 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
+import { revokeApiKeys, type RevokedKeyRef } from './keys';
 import { MIGRATIONS } from './migrations';
+import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
 import type {
   AccountRow,
   ApiKeyRow,
@@ -99,6 +101,7 @@ function toApiKey(r: Row): ApiKeyRow {
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
     rolledTo: strOrNull(r.rolled_to),
+    createdBy: strOrNull(r.created_by),
   };
 }
 
@@ -286,6 +289,27 @@ export class SqlStore implements Store {
       await insertApiKeyWith(tx, next);
       return true;
     });
+  }
+
+  // ---- key lineage and origin claims (store/keys.ts, store/origins.ts) ----
+  revokeApiKeys(id: string, at: number, cascade: boolean): Promise<RevokedKeyRef[]> {
+    return revokeApiKeys(this.db, id, at, cascade);
+  }
+
+  claimOrigin(row: OriginClaimRow): Promise<OriginClaimRow> {
+    return claimOrigin(this.db, row);
+  }
+
+  releaseOrigin(origin: string): Promise<OriginClaimRow | null> {
+    return releaseOrigin(this.db, origin);
+  }
+
+  getOriginClaims(origins: readonly string[]): Promise<OriginClaimRow[]> {
+    return getOriginClaims(this.db, origins);
+  }
+
+  listOriginClaims(accountId?: string): Promise<OriginClaimRow[]> {
+    return listOriginClaims(this.db, accountId);
   }
 
   // ---- data keys ----
@@ -542,8 +566,8 @@ export class SqlStore implements Store {
 
 async function insertApiKeyWith(db: Db, k: ApiKeyRow): Promise<void> {
   await db.query(
-    `INSERT INTO api_keys (id, account_id, kind, livemode, lookup_hash, display, allowed_origins, created_at, expires_at, revoked_at, rolled_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO api_keys (id, account_id, kind, livemode, lookup_hash, display, allowed_origins, created_at, expires_at, revoked_at, rolled_to, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       k.id,
       k.accountId,
@@ -556,6 +580,7 @@ async function insertApiKeyWith(db: Db, k: ApiKeyRow): Promise<void> {
       k.expiresAt,
       k.revokedAt,
       k.rolledTo,
+      k.createdBy,
     ],
   );
 }

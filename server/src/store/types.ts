@@ -1,4 +1,6 @@
 /** Rows and the storage interface of the vault. Times are Unix milliseconds. */
+import type { KeyLineageStore } from './keys';
+import type { OriginClaimStore } from './origins';
 
 export interface AccountRow {
   id: string;
@@ -22,6 +24,8 @@ export interface ApiKeyRow {
   expiresAt: number | null;
   revokedAt: number | null;
   rolledTo: string | null;
+  /** 'operator', or the id of the key that created this one; null when unknown (before migration 6). */
+  createdBy: string | null;
 }
 
 export type DataKeyStatus = 'active' | 'decrypt_only' | 'retired';
@@ -140,7 +144,7 @@ export type ClaimChargeKeyResult =
  * Everything the vault persists. One implementation ({@link SqlStore}) runs on two drivers:
  * PGlite (embedded, a data directory or `memory://`) and PostgreSQL through `pg`.
  */
-export interface Store {
+export interface Store extends KeyLineageStore, OriginClaimStore {
   readonly backend: 'pglite' | 'postgres';
   /** The PGlite data directory (also where a generated KEK file lives), or null. */
   readonly dataDir: string | null;
