@@ -168,8 +168,18 @@ export class Vault {
       rolledTo: null,
       createdBy: createdBy(actor),
     };
-    await this.store.insertApiKey(row);
+    if (actor.kind === 'operator') await this.store.insertApiKey(row);
+    // Made by a key: only while that key is usable in the database, not merely in a process's
+    // 5 s cache, so a cascading revocation cannot miss a key its target is making meanwhile.
+    else if (!(await this.store.insertApiKeyByKey(row, this.now()))) await this.refuseStaleActor(actor);
     return { row, secret: full };
+  }
+
+  /** A key actor the database no longer accepts (revoked or expired since it authenticated). */
+  private async refuseStaleActor(actor: KeyActor): Promise<never> {
+    if (actor.kind === 'key') this.forget(actor.key);
+    const current = actor.kind === 'key' ? await this.store.getApiKey(actor.key.id) : null;
+    throw new CardvaultError(current !== null && current.revokedAt === null ? 'api_key_expired' : 'api_key_revoked');
   }
 
   /** Finds a key by its full secret; throws the coded authentication error. Cached for 5 s. */
@@ -242,7 +252,9 @@ export class Vault {
       createdBy: createdBy(actor),
     };
     if (next.kind === 'publishable' && next.livemode) await this.origins.assertListable(accountId, next.allowedOrigins ?? []);
-    if (!(await this.store.rollApiKey(id, this.now() + graceSeconds * 1000, next))) {
+    if (!(await this.store.rollApiKey(id, this.now() + graceSeconds * 1000, next, actor.kind === 'key' ? this.now() : undefined))) {
+      const current = actor.kind === 'key' ? await this.store.getApiKey(actor.key.id) : null;
+      if (current !== null && (current.revokedAt !== null || (current.expiresAt !== null && current.expiresAt <= this.now()))) await this.refuseStaleActor(actor);
       throw new CardvaultError('parameter_invalid', { param: 'id', message: 'This key was already revoked or rolled.' });
     }
     this.forget(row);

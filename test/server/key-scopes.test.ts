@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/errors';
 import { revokeKey } from '../../server/src/admin/keys';
-import { backends, bearer, cardForm, get, postForm, startTestVault, type TestVault } from './helpers';
+import { startServer } from '../../server/src';
+import { backends, bearer, cardForm, get, NO_ABUSE, postForm, startTestVault, type TestVault } from './helpers';
 
 function expectError(res: { status: number; body: any }, code: keyof typeof CATALOGUE): void {
   expect(res.body?.error?.code, JSON.stringify(res.body)).toBe(code);
@@ -102,6 +103,26 @@ describe.each(backends())('key scopes on $name', (backend) => {
     // Keys another key made are untouched.
     expect((await postForm(`${v.url}/v1/tokens`, cardForm(other.body.secret))).status).toBe(200);
     expect((await get(api(''), bearer(keep.secret))).status).toBe(200);
+  });
+
+  it('a key revoked with cascade in one process cannot make keys in another that still caches it', async () => {
+    // A second vault process on the same database: its key cache still holds the leaked key as valid.
+    const other = await startServer({ port: 0, store: v.store, now: () => v.clock.now, log: () => {}, abuse: NO_ABUSE });
+    try {
+      const leaked = await operatorSecretKey();
+      const pk = await postForm(`${other.url}/v1/api_keys`, { type: 'publishable' }, bearer(leaked.secret));
+      expect(pk.status, pk.text).toBe(200);
+      const out = (await revokeKey({ vault: v.server.vault, store: v.store }, { id: leaked.id, cascade: true })) as { cascaded: string[] };
+      expect(out.cascaded).toEqual([pk.body.id]);
+      // Within the other process's 5 s cache: it authenticates the leaked key, but the database refuses.
+      const bred = await postForm(`${other.url}/v1/api_keys`, { type: 'publishable' }, bearer(leaked.secret));
+      expectError(bred, 'api_key_revoked');
+      expectError(await postForm(`${other.url}/v1/api_keys/${pk.body.id}/roll`, '', bearer(leaked.secret)), 'api_key_revoked');
+      const keys = await v.store.listApiKeys(v.keys.accountId);
+      expect(keys.filter((k) => k.createdBy === leaked.id && k.revokedAt === null)).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('takes cascade on the API revoke, and refuses an unknown key of another account', async () => {

@@ -64,6 +64,18 @@ describe.each(backends())('live origin claims on $name', (backend) => {
     await expect(claimOrigin(admin(), { origin: 'https://Shop.example/', account: attacker.accountId })).rejects.toMatchObject({ code: 'parameter_invalid' });
   });
 
+  it('lets exactly one of two concurrent claims by different accounts win', async () => {
+    const origin = 'https://contested.example';
+    const results = await Promise.allSettled([
+      claimOrigin(admin(), { origin, account: v.keys.accountId }),
+      claimOrigin(admin(), { origin, account: attacker.accountId }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(lost?.reason).toMatchObject({ code: 'origin_already_claimed' });
+    expect(((await listOrigins(admin(), {})) as { origin: string }[]).filter((c) => c.origin === origin)).toHaveLength(1);
+  });
+
   it("refuses another account's live key or client token listing the merchant's origin", async () => {
     const pk = await postForm(`${v.url}/v1/api_keys`, `type=publishable&allowed_origins[]=${MERCHANT}`, bearer(attacker.liveSecret));
     expectError(pk, 'origin_not_claimed');

@@ -160,8 +160,11 @@ export interface Store extends KeyLineageStore, OriginClaimStore {
   findApiKeyByHash(lookupHash: string): Promise<ApiKeyRow | null>;
   listApiKeys(accountId: string): Promise<ApiKeyRow[]>;
   revokeApiKey(id: string, at: number): Promise<boolean>;
-  /** Inserts `next` and gives `oldId` an expiry, in one transaction. */
-  rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow): Promise<boolean>;
+  /**
+   * Inserts `next` and gives `oldId` an expiry, in one transaction. With `now`, only while the key
+   * `next.createdBy` is still usable (a roll by a key that a revocation is reaching is refused).
+   */
+  rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow, now?: number): Promise<boolean>;
 
   insertDataKey(row: DataKeyRow): Promise<void>;
   getDataKey(id: string): Promise<DataKeyRow | null>;
