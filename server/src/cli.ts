@@ -5,8 +5,11 @@
  *   init [--name NAME]                                create an account, print its test keys (JSON)
  *   keys create --type publishable|secret [--live] [--origin URL]... [--account ID]
  *   keys list [--account ID]
- *   keys revoke KEY_ID
+ *   keys revoke KEY_ID [--cascade]                    --cascade: also the keys it created
  *   keys roll KEY_ID [--grace SECONDS]
+ *   origins claim URL [--account ID] [--note TEXT]    after verifying the account controls URL
+ *   origins list [--account ID] [--unclaimed]
+ *   origins release URL
  *   rotate-data-key                                   re-encrypt everything under a new data key
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
@@ -20,7 +23,9 @@ import { startServer } from './app';
 import { openStore } from './store/open';
 import type { SqlStore } from './store/sql-store';
 import { Vault } from './vault';
-import { renderApiKey } from './routes/render';
+import { AdminArgumentError, type AdminOperation } from './admin/context';
+import { createKey, listKeys, revokeKey, rollKey } from './admin/keys';
+import { claimOrigin, listOrigins, releaseOrigin } from './admin/origins';
 
 export { startServer, createRequestHandler } from './app';
 export { ensureDemoAccount } from './demo-account';
@@ -33,7 +38,7 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['live', 'help']);
+const BOOLEAN_FLAGS = new Set(['live', 'help', 'cascade', 'unclaimed']);
 
 function parseArgs(argv: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -80,8 +85,11 @@ Commands:
   init [--name NAME]
   keys create --type publishable|secret [--live] [--origin URL ...] [--account ACCT]
   keys list [--account ACCT]
-  keys revoke KEY_ID
+  keys revoke KEY_ID [--cascade]
   keys roll KEY_ID [--grace SECONDS]
+  origins claim URL [--account ACCT] [--note TEXT]
+  origins list [--account ACCT] [--unclaimed]
+  origins release URL
   rotate-data-key
   rotate-encryption-key [--grace SECONDS]
   retire-encryption-keys
@@ -106,14 +114,18 @@ async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Pr
   }
 }
 
-async function resolveAccount(vault: Vault, p: Parsed): Promise<string> {
-  const given = flag(p, 'account');
-  if (given) return given;
-  const accounts = await vault.store.listAccounts();
-  if (accounts.length === 1) return accounts[0]!.id;
-  if (accounts.length === 0) throw new UsageError('No account yet: run `cardvault-vault init` first.');
-  throw new UsageError(`Several accounts exist; pass --account (${accounts.map((a) => a.id).join(', ')}).`);
+/** Runs an operator action (admin/) on the store, with the flags as its arguments. */
+async function runOperation(p: Parsed, operation: AdminOperation, extra: Record<string, unknown>): Promise<number> {
+  const args: Record<string, unknown> = {};
+  for (const [name, values] of p.flags) args[name] = name === 'origin' ? values : values.at(-1);
+  return withVault(p, async (vault, store) => {
+    print(await operation({ vault, store }, { ...args, ...extra }));
+    return 0;
+  });
 }
+
+const KEY_OPERATIONS: Record<string, AdminOperation> = { create: createKey, list: listKeys, revoke: revokeKey, roll: rollKey };
+const ORIGIN_OPERATIONS: Record<string, AdminOperation> = { claim: claimOrigin, list: listOrigins, release: releaseOrigin };
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -160,34 +172,16 @@ export async function main(argv: readonly string[]): Promise<number> {
           print({ account: account.id, publishable_key: pk.secret, secret_key: sk.secret });
           return 0;
         });
-      case 'keys':
-        return await withVault(p, async (vault, store) => {
-          const now = vault.now();
-          if (sub === 'create') {
-            const type = flag(p, 'type');
-            if (type !== 'publishable' && type !== 'secret') throw new UsageError('--type must be publishable or secret.');
-            const origins = p.flags.get('origin') ?? null;
-            const created = await vault.createApiKey(await resolveAccount(vault, p), type, flag(p, 'live') === 'true', origins);
-            print(renderApiKey(created.row, now, created.secret));
-            return 0;
-          }
-          if (sub === 'list') {
-            print((await store.listApiKeys(await resolveAccount(vault, p))).map((k) => renderApiKey(k, now)));
-            return 0;
-          }
-          if (sub === 'revoke' || sub === 'roll') {
-            if (!arg) throw new UsageError(`keys ${sub} needs a key id (key_…).`);
-            const row = await store.getApiKey(arg);
-            if (!row) throw new UsageError(`No such key: ${arg}`);
-            if (sub === 'revoke') print(renderApiKey(await vault.revokeApiKey(row.accountId, arg), now));
-            else {
-              const { old, created } = await vault.rollApiKey(row.accountId, arg, intFlag(p, 'grace', 0));
-              print({ ...renderApiKey(created.row, now, created.secret), previous: renderApiKey(old, now) });
-            }
-            return 0;
-          }
-          throw new UsageError('keys needs create, list, revoke or roll.');
-        });
+      case 'keys': {
+        const operation = sub !== undefined && Object.hasOwn(KEY_OPERATIONS, sub) ? KEY_OPERATIONS[sub] : undefined;
+        if (!operation) throw new UsageError('keys needs create, list, revoke or roll.');
+        return await runOperation(p, operation, arg !== undefined ? { id: arg } : {});
+      }
+      case 'origins': {
+        const operation = sub !== undefined && Object.hasOwn(ORIGIN_OPERATIONS, sub) ? ORIGIN_OPERATIONS[sub] : undefined;
+        if (!operation) throw new UsageError('origins needs claim, list or release.');
+        return await runOperation(p, operation, arg !== undefined ? { origin: arg } : {});
+      }
       case 'rotate-data-key':
         return await withVault(p, async (vault, store) => {
           // Against a shared PostgreSQL, wait for running servers to pick up the new key.
@@ -212,7 +206,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`Unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof AdminArgumentError) {
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       return 2;
     }

@@ -66,6 +66,9 @@ export async function ensureDemoAccount(
   // The demo's merchant page (4244). In frame mode the vault checks the host_origin the frame
   // attests (the vault must list the CDN as a frame origin); in direct mode, the page's Origin.
   const liveOrigins = options.liveOrigins ?? ['http://localhost:4244', 'http://127.0.0.1:4244'];
+  // The demo's setup is the operator's: it claims the merchant origins for the demo account, which a
+  // live key must have (origin-claims.ts). An origin another account holds fails here, loudly.
+  for (const origin of liveOrigins) await vault.origins.claim(accountId, origin, 'demo');
   const wanted: [string, 'publishable' | 'secret', boolean, string[] | null][] = [
     [keys.publishableKey, 'publishable', false, null],
     [keys.secretKey, 'secret', false, null],

@@ -6,7 +6,9 @@ import { aadFor, Envelope, type RotationResult } from './crypto/envelope';
 import { generateEncryptionKey, type EncryptionKeyRecord } from './crypto/jwe-keys';
 import { resolveKek } from './crypto/kek';
 import { b64url, newId, randomBase62, sha256Hex } from './crypto/random';
+import { assertMayManage, createdBy, OPERATOR, type KeyActor } from './key-scopes';
 import { jsonLineSink, Logger, type LogSink } from './log';
+import { OriginClaims } from './origin-claims';
 import type { AccountRow, ApiKeyKind, ApiKeyRow, EncryptionKeyRow, Store } from './store/types';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -66,6 +68,8 @@ export class Vault {
   readonly abuse: Abuse;
   readonly tokenTtlMs: number;
   readonly frameOrigins: ReadonlySet<string>;
+  /** Which account each live origin belongs to (origin-claims.ts). */
+  readonly origins: OriginClaims;
   private readonly apiKeyCache = new Map<string, { row: ApiKeyRow; at: number }>();
   private readonly fingerprintKeys = new Map<string, CryptoKey>();
   private readonly encKeyCache = new Map<string, { row: EncryptionKeyRow; privateJwk: JsonWebKey; at: number }>();
@@ -84,6 +88,7 @@ export class Vault {
     this.tokenTtlMs = (options.tokenTtlSeconds ?? 900) * 1000;
     const frames = options.frameOrigins ?? (options.env ?? process.env).CARDVAULT_FRAME_ORIGINS?.split(',') ?? [];
     this.frameOrigins = new Set(frames.map((o) => o.trim()).filter(Boolean));
+    this.origins = new OriginClaims(store, this.now);
   }
 
   static async create(options: VaultOptions): Promise<Vault> {
@@ -125,8 +130,10 @@ export class Vault {
   }
 
   /**
-   * Creates an API key. Live publishable keys need an origin allow-list (a live key usable from any
-   * page would invite card testing); test keys allow any origin unless given a list.
+   * Creates an API key for `actor` (default: the operator; the HTTP API passes the calling secret
+   * key, which may create publishable keys only). Live publishable keys need an origin allow-list
+   * (a live key usable from any page would invite card testing) of origins their account has
+   * claimed; test keys allow any origin unless given a list.
    */
   async createApiKey(
     accountId: string,
@@ -134,13 +141,17 @@ export class Vault {
     livemode: boolean,
     allowedOrigins: string[] | null = null,
     secret?: string,
+    actor: KeyActor = OPERATOR,
   ): Promise<CreatedKey> {
+    assertMayManage(actor, kind, 'create');
     if (kind === 'publishable' && livemode && (allowedOrigins === null || allowedOrigins.length === 0)) {
       throw new CardvaultError('parameter_missing', {
         param: 'allowed_origins',
         message: 'Live publishable keys require allowed_origins (the pages allowed to use them).',
       });
     }
+    // A live key lists only its own account's origins: no account's key passes for another's page.
+    if (kind === 'publishable' && livemode) await this.origins.assertListable(accountId, allowedOrigins ?? []);
     const full = secret ?? `${kind === 'publishable' ? 'pk' : 'sk'}_${livemode ? 'live' : 'test'}_${randomBase62(24)}`;
     const row: ApiKeyRow = {
       id: newId('key', 16),
@@ -155,9 +166,20 @@ export class Vault {
       expiresAt: null,
       revokedAt: null,
       rolledTo: null,
+      createdBy: createdBy(actor),
     };
-    await this.store.insertApiKey(row);
+    if (actor.kind === 'operator') await this.store.insertApiKey(row);
+    // Made by a key: only while that key is usable in the database, not merely in a process's
+    // 5 s cache, so a cascading revocation cannot miss a key its target is making meanwhile.
+    else if (!(await this.store.insertApiKeyByKey(row, this.now()))) await this.refuseStaleActor(actor);
     return { row, secret: full };
+  }
+
+  /** A key actor the database no longer accepts (revoked or expired since it authenticated). */
+  private async refuseStaleActor(actor: KeyActor): Promise<never> {
+    if (actor.kind === 'key') this.forget(actor.key);
+    const current = actor.kind === 'key' ? await this.store.getApiKey(actor.key.id) : null;
+    throw new CardvaultError(current !== null && current.revokedAt === null ? 'api_key_expired' : 'api_key_revoked');
   }
 
   /** Finds a key by its full secret; throws the coded authentication error. Cached for 5 s. */
@@ -185,18 +207,34 @@ export class Vault {
     this.apiKeyCache.delete(row.lookupHash);
   }
 
-  async revokeApiKey(accountId: string, id: string): Promise<ApiKeyRow> {
+  /**
+   * Revokes a key, effective at once in this process (other processes: within the 5 s cache).
+   * With `cascade`, also every key it created, at any depth; `cascaded` lists their ids.
+   */
+  async revokeApiKey(
+    accountId: string,
+    id: string,
+    options: { actor?: KeyActor; cascade?: boolean } = {},
+  ): Promise<{ key: ApiKeyRow; cascaded: string[] }> {
     const row = await this.store.getApiKey(id);
     if (!row || row.accountId !== accountId) throw new CardvaultError('resource_missing', { param: 'id' });
-    await this.store.revokeApiKey(id, this.now());
+    assertMayManage(options.actor ?? OPERATOR, row.kind, 'revoke');
+    const revoked = await this.store.revokeApiKeys(id, this.now(), options.cascade ?? false);
     this.forget(row);
-    return (await this.store.getApiKey(id)) ?? row;
+    for (const r of revoked) this.apiKeyCache.delete(r.lookupHash);
+    return { key: (await this.store.getApiKey(id)) ?? row, cascaded: revoked.map((r) => r.id).filter((r) => r !== id) };
   }
 
   /** Issues a replacement key; the old one keeps working for `graceSeconds`, then expires. */
-  async rollApiKey(accountId: string, id: string, graceSeconds: number): Promise<{ old: ApiKeyRow; created: CreatedKey }> {
+  async rollApiKey(
+    accountId: string,
+    id: string,
+    graceSeconds: number,
+    actor: KeyActor = OPERATOR,
+  ): Promise<{ old: ApiKeyRow; created: CreatedKey }> {
     const row = await this.store.getApiKey(id);
     if (!row || row.accountId !== accountId) throw new CardvaultError('resource_missing', { param: 'id' });
+    assertMayManage(actor, row.kind, 'roll');
     if (row.revokedAt !== null || row.rolledTo !== null || (row.expiresAt !== null && row.expiresAt <= this.now())) {
       throw new CardvaultError('parameter_invalid', { param: 'id', message: 'This key was already revoked or rolled.' });
     }
@@ -210,8 +248,13 @@ export class Vault {
       expiresAt: null,
       revokedAt: null,
       rolledTo: null,
+      // The replacement is the roller's: a key a leaked key rolled goes with the leaked key's cascade.
+      createdBy: createdBy(actor),
     };
-    if (!(await this.store.rollApiKey(id, this.now() + graceSeconds * 1000, next))) {
+    if (next.kind === 'publishable' && next.livemode) await this.origins.assertListable(accountId, next.allowedOrigins ?? []);
+    if (!(await this.store.rollApiKey(id, this.now() + graceSeconds * 1000, next, actor.kind === 'key' ? this.now() : undefined))) {
+      const current = actor.kind === 'key' ? await this.store.getApiKey(actor.key.id) : null;
+      if (current !== null && (current.revokedAt !== null || (current.expiresAt !== null && current.expiresAt <= this.now()))) await this.refuseStaleActor(actor);
       throw new CardvaultError('parameter_invalid', { param: 'id', message: 'This key was already revoked or rolled.' });
     }
     this.forget(row);
@@ -264,6 +307,9 @@ export class Vault {
     livemode: boolean,
     options: { maxUses: number; ttlSeconds: number; allowedOrigins: string[] | null },
   ): Promise<{ id: string; secret: string; expiresAt: number }> {
+    // A live client token lists only its own account's origins (and without a list, it is held to
+    // them when it tokenizes: routes/tokens.ts).
+    if (livemode && options.allowedOrigins) await this.origins.assertListable(accountId, options.allowedOrigins);
     const id = newId('ctok', 20);
     const now = this.now();
     const expiresAt = now + options.ttlSeconds * 1000;

@@ -120,6 +120,8 @@ const VAULT_ENTRIES = {
   origin_not_allowed: entry('invalid_request_error', 'merchant', 403, "This origin is not in the key's allowed origins."),
   encryption_required: entry('invalid_request_error', 'merchant', 400, 'Live-mode tokenization requires an encrypted card payload (encrypted_card).'),
   encrypted_payload_invalid: entry('invalid_request_error', 'merchant', 400, 'The encrypted card payload could not be decrypted or is malformed.'),
+  origin_not_claimed: entry('invalid_request_error', 'merchant', 400, "Live keys and client tokens may list only origins your account has claimed. Ask the vault's operator to verify and claim the origin."),
+  origin_already_claimed: entry('invalid_request_error', 'merchant', 409, "This origin is claimed by another account. The vault's operator must release it first."),
 
   // ---- authentication_error: keys and client tokens ----
   api_key_invalid: entry('authentication_error', 'merchant', 401, 'The API key is not valid.'),
@@ -129,6 +131,7 @@ const VAULT_ENTRIES = {
   browser_origin_refused: entry('authentication_error', 'merchant', 403, 'Secret-key endpoints refuse browser requests (an Origin header was sent). Call them from your server.'),
   client_token_expired: entry('authentication_error', 'merchant', 401, 'The client token has expired. Mint a new one on your server.'),
   client_token_exhausted: entry('authentication_error', 'merchant', 401, 'The client token has no uses left. Mint a new one on your server.'),
+  key_management_forbidden: entry('authentication_error', 'merchant', 403, "A secret key cannot create, roll or revoke secret keys. Ask the vault's operator (cardvault-vault keys)."),
 
   // ---- rate_limit_error ----
   card_testing_suspected: entry('rate_limit_error', 'customer', 429, 'Too many failed attempts. Try again later.'),

@@ -746,29 +746,30 @@ describe.each(backends())('vault API on $name', (backend) => {
 
   describe('API keys', () => {
     it('creates, lists, rolls with a grace period, and revokes', async () => {
-      const created = await postForm(`${v.url}/v1/api_keys`, { type: 'secret' }, bearer(v.keys.secretKey));
+      // Publishable keys: a secret key manages those; secret keys are the operator's (key-scopes.test.ts).
+      const created = await postForm(`${v.url}/v1/api_keys`, { type: 'publishable' }, bearer(v.keys.secretKey));
       expect(created.status, created.text).toBe(200);
-      const sk = created.body.secret as string;
-      expect(sk).toMatch(/^sk_test_[A-Za-z0-9]{24}$/);
-      const list = await get(`${v.url}/v1/api_keys`, bearer(sk));
+      const pk = created.body.secret as string;
+      expect(pk).toMatch(/^pk_test_[A-Za-z0-9]{24}$/);
+      const list = await get(`${v.url}/v1/api_keys`, bearer(v.keys.secretKey));
       expect(list.body.data.map((k: { id: string }) => k.id)).toContain(created.body.id);
-      expect(list.text).not.toContain(sk);
+      expect(list.text).not.toContain(v.keys.secretKey);
 
       const rolled = await postForm(`${v.url}/v1/api_keys/${created.body.id}/roll`, { grace_seconds: '60' }, bearer(v.keys.secretKey));
       expect(rolled.status, rolled.text).toBe(200);
       const next = rolled.body.secret as string;
-      expect((await get(`${v.url}/v1/api_keys`, bearer(sk))).status).toBe(200);
-      expect((await get(`${v.url}/v1/api_keys`, bearer(next))).status).toBe(200);
+      expect((await postForm(tokens, cardForm(pk))).status).toBe(200);
+      expect((await postForm(tokens, cardForm(next))).status).toBe(200);
       v.clock.now += 61_000;
       try {
-        expectError(await get(`${v.url}/v1/api_keys`, bearer(sk)), 'api_key_expired');
-        expect((await get(`${v.url}/v1/api_keys`, bearer(next))).status).toBe(200);
+        expectError(await postForm(tokens, cardForm(pk)), 'api_key_expired');
+        expect((await postForm(tokens, cardForm(next))).status).toBe(200);
       } finally {
         v.clock.now -= 61_000;
       }
       const revoked = await postForm(`${v.url}/v1/api_keys/${rolled.body.id}/revoke`, '', bearer(v.keys.secretKey));
       expect(revoked.body.status).toBe('revoked');
-      expectError(await get(`${v.url}/v1/api_keys`, bearer(next)), 'api_key_revoked');
+      expectError(await postForm(tokens, cardForm(next)), 'api_key_revoked');
     });
 
     it('requires allowed origins for live publishable keys', async () => {

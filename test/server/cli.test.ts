@@ -33,11 +33,19 @@ describe('cardvault-vault CLI', () => {
     expect(init.stderr).toContain('kek_created');
 
     const live = run('keys', 'create', '--type', 'publishable', '--live');
-    expect(live.status).toBe(1);
-    expect(live.stderr).toMatch(/allowed_origins/);
+    expect(live.status).not.toBe(0);
+    // The CLI names its own flag, not the API's parameter.
+    expect(live.stderr.split('\n')[0]).toMatch(/--origin/);
+    // A live key lists only origins its account has claimed: claim first (an operator action).
+    const unclaimed = run('keys', 'create', '--type', 'publishable', '--live', '--origin', 'https://shop.example');
+    expect(unclaimed.status).toBe(1);
+    expect(unclaimed.stderr).toMatch(/origins claim/);
+    const claimed = run('origins', 'claim', 'https://shop.example', '--note', 'dns-txt');
+    expect(claimed.status, claimed.stderr).toBe(0);
+    expect(claimed.json).toMatchObject({ origin: 'https://shop.example', account: init.json.account, note: 'dns-txt' });
     const created = run('keys', 'create', '--type', 'publishable', '--live', '--origin', 'https://shop.example');
     expect(created.status, created.stderr).toBe(0);
-    expect(created.json).toMatchObject({ type: 'publishable', livemode: true, allowed_origins: ['https://shop.example'] });
+    expect(created.json).toMatchObject({ type: 'publishable', livemode: true, allowed_origins: ['https://shop.example'], created_by: 'operator' });
 
     const listed = run('keys', 'list');
     expect(listed.json).toHaveLength(3);
@@ -47,8 +55,9 @@ describe('cardvault-vault CLI', () => {
     const rolled = run('keys', 'roll', sk.id, '--grace', '3600');
     expect(rolled.status, rolled.stderr).toBe(0);
     expect(rolled.json.previous).toMatchObject({ id: sk.id, status: 'rolling' });
-    const revoked = run('keys', 'revoke', rolled.json.id);
-    expect(revoked.json.status).toBe('revoked');
+    const revoked = run('keys', 'revoke', rolled.json.id, '--cascade');
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.json).toMatchObject({ status: 'revoked', cascaded: [] });
 
     const data = run('rotate-data-key');
     expect(data.status, data.stderr).toBe(0);
@@ -59,7 +68,30 @@ describe('cardvault-vault CLI', () => {
     expect(run('retire-encryption-keys').json.retired).toHaveLength(1);
 
     expect(run('frobnicate').status).toBe(2);
-  });
+  }, 300_000); // ~20 CLI processes, each starting tsx and PGlite (seconds apiece on a loaded machine)
+
+  it('claims live origins for one account only', () => {
+    const other = run('init', '--name', 'Other');
+    expect(other.status, other.stderr).toBe(0);
+    const theirs = run('origins', 'claim', 'https://shop.example', '--account', other.json.account);
+    expect(theirs.status).toBe(1);
+    expect(theirs.stderr).toMatch(/claimed by account/);
+    // Their live key cannot list the first account's origin either.
+    const key = run('keys', 'create', '--type', 'publishable', '--live', '--origin', 'https://shop.example', '--account', other.json.account);
+    expect(key.status).toBe(1);
+    expect(key.stderr).toMatch(/not claimed by this account: https:\/\/shop\.example/);
+    const listed = run('origins', 'list');
+    expect(listed.json).toEqual([expect.objectContaining({ origin: 'https://shop.example' })]);
+    expect(listed.json[0].account).not.toBe(other.json.account);
+    expect(run('origins', 'claim', 'https://Shop.example/', '--account', other.json.account).stderr).toMatch(/did you mean https:\/\/shop\.example/);
+    const released = run('origins', 'release', 'https://shop.example');
+    expect(released.status, released.stderr).toBe(0);
+    expect(released.json).toMatchObject({ released: true, live_keys: [expect.stringMatching(/^key_/)] });
+    // The first account's live key now lists an origin nobody holds: the upgrade report shows it.
+    expect(run('origins', 'list', '--unclaimed').json).toEqual([{ origin: 'https://shop.example', accounts: [listed.json[0].account], claimed_by: null }]);
+    expect(run('origins', 'claim', 'https://shop.example', '--account', other.json.account).status).toBe(0);
+    expect(run('origins', 'frobnicate').status).toBe(2);
+  }, 300_000);
 
   it('refuses to open a data directory a running vault holds', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', '--data-dir', dir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

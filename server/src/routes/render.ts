@@ -75,6 +75,8 @@ export function renderApiKey(k: ApiKeyRow, now: number, secret?: string): Record
     expires_at: k.expiresAt === null ? null : sec(k.expiresAt),
     revoked_at: k.revokedAt === null ? null : sec(k.revokedAt),
     rolled_to: k.rolledTo,
+    // 'operator', or the key that created this one (null: made before this was recorded).
+    created_by: k.createdBy,
   };
   if (secret !== undefined) out.secret = secret;
   return out;

@@ -150,7 +150,13 @@ export async function createToken(ctx: RequestContext): Promise<void> {
   // In frame mode the browser's Origin is the frame's; the frame attests the merchant page's
   // origin (it accepted `connect` only from it), believed only from a configured frame origin.
   const pageOrigin = ctx.origin !== undefined && vault.frameOrigins.has(ctx.origin) ? str(params, 'host_origin') : ctx.origin;
-  if (ctx.origin !== undefined && caller.allowedOrigins !== null && (pageOrigin === undefined || !caller.allowedOrigins.includes(pageOrigin))) {
+  if (
+    ctx.origin !== undefined &&
+    ((caller.allowedOrigins !== null && (pageOrigin === undefined || !caller.allowedOrigins.includes(pageOrigin))) ||
+      // Live: the page's origin must be the caller's account's own claim (origin-claims.ts), so
+      // another account's live key or client token listing it cannot pass for that page.
+      (caller.livemode && (pageOrigin === undefined || !(await vault.origins.heldBy(caller.accountId, pageOrigin)))))
+  ) {
     // No Access-Control-Allow-Origin: the page on the refused origin cannot read this answer.
     ctx.setCorsAllowed(false);
     throw new CardvaultError('origin_not_allowed');

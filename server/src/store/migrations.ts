@@ -139,4 +139,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX charge_idempotency_keys_created ON charge_idempotency_keys (created_at)`,
     ],
   },
+  {
+    version: 6,
+    name: 'key_lineage_and_origin_claims',
+    statements: [
+      // What created each key: 'operator' (the CLI / admin channel) or the id of the key that made
+      // it through the API. NULL for keys made before this migration (their maker is unknown).
+      // Revoking a key with cascade follows this column.
+      `ALTER TABLE api_keys ADD COLUMN created_by text`,
+      `CREATE INDEX api_keys_created_by ON api_keys (created_by)`,
+      // Live origins belong to one account: the primary key makes a second account's claim fail in
+      // the database itself, so two operators (or processes) claiming at once cannot both win.
+      `CREATE TABLE origin_claims (
+        origin text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts(id),
+        claimed_at bigint NOT NULL,
+        -- How the operator verified ownership (e.g. 'dns-txt', '.well-known'): free text, for audit.
+        note text
+      )`,
+      `CREATE INDEX origin_claims_account ON origin_claims (account_id)`,
+    ],
+  },
 ];

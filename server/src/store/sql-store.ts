@@ -1,5 +1,7 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
+import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type RevokedKeyRef } from './keys';
 import { MIGRATIONS } from './migrations';
+import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
 import type {
   AccountRow,
   ApiKeyRow,
@@ -99,6 +101,7 @@ function toApiKey(r: Row): ApiKeyRow {
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
     rolledTo: strOrNull(r.rolled_to),
+    createdBy: strOrNull(r.created_by),
   };
 }
 
@@ -254,7 +257,7 @@ export class SqlStore implements Store {
 
   // ---- API keys ----
   async insertApiKey(k: ApiKeyRow): Promise<void> {
-    await insertApiKeyWith(this.db, k);
+    await insertApiKey(this.db, k);
   }
 
   async getApiKey(id: string): Promise<ApiKeyRow | null> {
@@ -276,16 +279,43 @@ export class SqlStore implements Store {
     return rows.length > 0;
   }
 
-  async rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow): Promise<boolean> {
+  async rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow, now?: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      // Rolled by a key (not the operator): only while that key is usable (store/keys.ts).
+      if (now !== undefined && next.createdBy !== null && !(await lockUsableCreator(tx, next.createdBy, now))) return false;
       const rows = await tx.query(
         'UPDATE api_keys SET expires_at = $2, rolled_to = $3 WHERE id = $1 AND revoked_at IS NULL AND rolled_to IS NULL RETURNING id',
         [oldId, expiresAt, next.id],
       );
       if (rows.length === 0) return false;
-      await insertApiKeyWith(tx, next);
+      await insertApiKey(tx, next);
       return true;
     });
+  }
+
+  // ---- key lineage and origin claims (store/keys.ts, store/origins.ts) ----
+  revokeApiKeys(id: string, at: number, cascade: boolean): Promise<RevokedKeyRef[]> {
+    return revokeApiKeys(this.db, id, at, cascade);
+  }
+
+  insertApiKeyByKey(row: ApiKeyRow, now: number): Promise<boolean> {
+    return insertApiKeyByKey(this.db, row, now);
+  }
+
+  claimOrigin(row: OriginClaimRow): Promise<OriginClaimRow> {
+    return claimOrigin(this.db, row);
+  }
+
+  releaseOrigin(origin: string): Promise<OriginClaimRow | null> {
+    return releaseOrigin(this.db, origin);
+  }
+
+  getOriginClaims(origins: readonly string[]): Promise<OriginClaimRow[]> {
+    return getOriginClaims(this.db, origins);
+  }
+
+  listOriginClaims(accountId?: string): Promise<OriginClaimRow[]> {
+    return listOriginClaims(this.db, accountId);
   }
 
   // ---- data keys ----
@@ -538,24 +568,4 @@ export class SqlStore implements Store {
   async rawQuery(text: string, params: readonly unknown[] = []): Promise<Row[]> {
     return this.db.query(text, params);
   }
-}
-
-async function insertApiKeyWith(db: Db, k: ApiKeyRow): Promise<void> {
-  await db.query(
-    `INSERT INTO api_keys (id, account_id, kind, livemode, lookup_hash, display, allowed_origins, created_at, expires_at, revoked_at, rolled_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      k.id,
-      k.accountId,
-      k.kind,
-      k.livemode,
-      k.lookupHash,
-      k.display,
-      k.allowedOrigins ? JSON.stringify(k.allowedOrigins) : null,
-      k.createdAt,
-      k.expiresAt,
-      k.revokedAt,
-      k.rolledTo,
-    ],
-  );
 }

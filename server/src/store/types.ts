@@ -1,4 +1,6 @@
 /** Rows and the storage interface of the vault. Times are Unix milliseconds. */
+import type { KeyLineageStore } from './keys';
+import type { OriginClaimStore } from './origins';
 
 export interface AccountRow {
   id: string;
@@ -22,6 +24,8 @@ export interface ApiKeyRow {
   expiresAt: number | null;
   revokedAt: number | null;
   rolledTo: string | null;
+  /** 'operator', or the id of the key that created this one; null when unknown (before migration 6). */
+  createdBy: string | null;
 }
 
 export type DataKeyStatus = 'active' | 'decrypt_only' | 'retired';
@@ -140,7 +144,7 @@ export type ClaimChargeKeyResult =
  * Everything the vault persists. One implementation ({@link SqlStore}) runs on two drivers:
  * PGlite (embedded, a data directory or `memory://`) and PostgreSQL through `pg`.
  */
-export interface Store {
+export interface Store extends KeyLineageStore, OriginClaimStore {
   readonly backend: 'pglite' | 'postgres';
   /** The PGlite data directory (also where a generated KEK file lives), or null. */
   readonly dataDir: string | null;
@@ -156,8 +160,11 @@ export interface Store {
   findApiKeyByHash(lookupHash: string): Promise<ApiKeyRow | null>;
   listApiKeys(accountId: string): Promise<ApiKeyRow[]>;
   revokeApiKey(id: string, at: number): Promise<boolean>;
-  /** Inserts `next` and gives `oldId` an expiry, in one transaction. */
-  rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow): Promise<boolean>;
+  /**
+   * Inserts `next` and gives `oldId` an expiry, in one transaction. With `now`, only while the key
+   * `next.createdBy` is still usable (a roll by a key that a revocation is reaching is refused).
+   */
+  rollApiKey(oldId: string, expiresAt: number, next: ApiKeyRow, now?: number): Promise<boolean>;
 
   insertDataKey(row: DataKeyRow): Promise<void>;
   getDataKey(id: string): Promise<DataKeyRow | null>;
