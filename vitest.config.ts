@@ -14,6 +14,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/types/**/*.test.ts'],
           environment: 'node',
+          // ky through Vite rather than Node's module cache, so that vi.resetModules() gives a test a
+          // fresh ky that feature-detects again (test/unit/transport/ky-transport.test.ts).
+          server: { deps: { inline: ['ky'] } },
         },
       },
       {

@@ -1,5 +1,5 @@
 /**
- * The CORS-only HTTP client of Cardvault, on `fetch`.
+ * The CORS-only HTTP client of Cardvault, on ky.
  *
  * Every request is a CORS *simple request*: GET, or POST with an `application/x-www-form-urlencoded`
  * body (URLSearchParams, whose content type the runtime sets itself) and no header of our own. The
@@ -9,13 +9,15 @@
  * only in the body of a CORS `fetch`. (JSONP put cards in URLs and logs and needs the API host in
  * `script-src`; a proxy frame adds an origin to trust. Neither is needed once CORS works.)
  *
- * Why not ky (docs/decisions/0003): this file always owned the retry policy, the time budget and
- * the error mapping; ky added the attempt loop and a per-attempt timeout, ~60 lines, for 4.85 KB
- * gzip of the frame's 16 KB budget, and its cloned request cost ~0.9 ms per tokenization.
+ * ky owns the attempt loop, the per-attempt timeout and the retry count; this file owns which
+ * failures are retried and after how long (backoff with jitter, `Retry-After`, the total budget) and
+ * the mapping to coded errors (docs/decisions/0008). Only ky's default export and its two error
+ * classes are used: no `.json()` shortcut (it would add an `Accept` header), no hooks.
  */
+import ky, { HTTPError, TimeoutError } from 'ky';
 import { CardvaultError } from '../errors/cardvault-error';
 import { isErrorCode } from '../errors/catalogue';
-import { abortError, type Budget } from './budget';
+import { abortError, untilAborted, type Budget } from './budget';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -46,46 +48,21 @@ const BACKOFF_CAP_MS = 4000;
  * `timeout`, `aborted`, or `invalid_response` for a body that is not the JSON it should be.
  */
 export async function requestJson(request: HttpRequest): Promise<unknown> {
-  const { budget } = request;
-  for (let retry = 1; ; retry++) {
-    if (budget.signal.aborted) throw abortError(budget.signal);
-    let response: Response | undefined;
-    let failure: unknown;
-    try {
-      response = await attempt(request);
-    } catch (error) {
-      failure = error;
-    }
-    if (response?.ok) return readJson(response, budget);
-    const delay = retry > MAX_RETRIES || budget.signal.aborted ? undefined : retryDelay(response, failure, retry);
-    // Not retryable, aborted, or the wait would outlive the budget: fail now with this error
-    // (e.g. `rate_limited` and its request id) rather than with a useless `timeout` later.
-    if (delay === undefined || delay >= budget.remaining()) {
-      if (budget.signal.aborted) throw abortError(budget.signal);
-      throw response ? await fromErrorResponse(response, budget) : toCardvaultError(failure);
-    }
-    void response?.body?.cancel().catch(() => undefined);
-    await wait(delay, budget.signal);
-  }
-}
-
-/** One `fetch`, aborted by the budget or after `attemptTimeout` ms without response headers. */
-async function attempt(request: HttpRequest): Promise<Response> {
-  const { budget } = request;
-  const controller = new AbortController();
-  // Left attached: the budget's signal lives only as long as this logical call. It also aborts a
-  // body still being read after the attempt's timer is cleared.
-  budget.signal.addEventListener('abort', () => controller.abort(budget.signal.reason), { once: true });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, request.attemptTimeout);
+  const { budget, body } = request;
+  // Delay of the next retry: `shouldRetry` (which sees the error) computes it and ky's `delay` returns
+  // it, so Retry-After and the remaining budget decide it, not ky's fixed schedule.
+  let nextDelay = 0;
+  let response: Response;
   try {
-    return await globalThis.fetch(request.url, {
+    // `untilAborted`: ky listens to the budget's signal only where `AbortSignal.any` exists (not
+    // Safari before 17.4); there an abort during a backoff wait would otherwise wait it out.
+    response = await untilAborted(ky(request.url, {
       method: request.method,
-      // Each attempt sends the form afresh: it is small and in hand (no teed stream to clone).
-      body: request.body,
+      // No body here, on purpose. ky builds a Request from these options and clones it before every
+      // attempt, to keep a copy for a retry; with a body, that clone tees it into a stream, and
+      // Chromium sends a teed stream ~0.9 ms slower than a plain body (decision 0008). ky's Request
+      // stays bodyless (its clone is free), and each attempt adds the form, which is small and in
+      // hand, in `fetch` below: the same bytes, hence the same idempotency key, on every retry.
       // Nothing else: no custom header, no JSON content type, no `Accept`.
       // Cookies and HTTP auth never go to the vault; the key is in the body.
       credentials: 'omit',
@@ -99,13 +76,34 @@ async function attempt(request: HttpRequest): Promise<Response> {
       referrerPolicy: 'strict-origin',
       // Card data never follows a redirect to another host: a 3xx is an error (invalid_response).
       redirect: 'manual',
-      signal: controller.signal,
-    });
-  } catch (cause) {
-    throw timedOut && !budget.signal.aborted ? new CardvaultError('timeout', { cause }) : cause;
-  } finally {
-    clearTimeout(timer);
+      // Until the response headers; ky aborts the attempt's fetch and may retry (shouldRetry).
+      timeout: request.attemptTimeout,
+      // The budget's signal: ky stops the attempt in flight and a backoff wait when it aborts.
+      signal: budget.signal,
+      // ky's Request (URL, method, options, and a signal that also carries the attempt's timeout)
+      // plus the form. A URLSearchParams body sets the form content type itself: still a simple request.
+      fetch: (input) => globalThis.fetch(input, { body }),
+      retry: {
+        limit: MAX_RETRIES,
+        // POST is retried only because every tokenization carries an idempotency key in its body:
+        // the vault answers a replay with the first result instead of tokenizing twice.
+        methods: ['get', 'post'],
+        delay: () => nextDelay,
+        shouldRetry: ({ error, retryCount }) => {
+          const delay = retryDelay(error, retryCount);
+          // Not retryable, aborted, or the wait would outlive the budget: fail now with this error
+          // (e.g. `rate_limited` and its request id) rather than with a useless `timeout` later.
+          if (delay === undefined || budget.signal.aborted || delay >= budget.remaining()) return false;
+          if (error instanceof HTTPError) void error.response.body?.cancel().catch(() => undefined);
+          nextDelay = delay;
+          return true;
+        },
+      },
+    }), budget.signal);
+  } catch (error) {
+    throw await toCardvaultError(error, budget);
   }
+  return readJson(response, budget);
 }
 
 async function readJson(response: Response, budget: Budget): Promise<unknown> {
@@ -122,36 +120,17 @@ async function readJson(response: Response, budget: Budget): Promise<unknown> {
   return json;
 }
 
-/** Waits `ms`, or rejects with the budget's coded error as soon as it aborts. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Delay before retry number `retry` (1-based), or `undefined` when the outcome is not retryable:
- * a non-2xx `response`, or the `failure` fetch rejected with.
- */
-function retryDelay(response: Response | undefined, failure: unknown, retry: number): number | undefined {
-  if (response) {
-    const { status } = response;
+/** Delay before retry number `retryCount` (1-based), or `undefined` when `error` is not retryable. */
+function retryDelay(error: Error, retryCount: number): number | undefined {
+  if (error instanceof HTTPError) {
+    const { status } = error.response;
     // 4xx other than 429 means the request itself is wrong (or declined): sending it again cannot
     // help. So does an opaque redirect (status 0).
     if (status !== 429 && (status < 500 || status > 599)) return undefined;
-    return retryAfterMs(response) ?? backoff(retry);
+    return retryAfterMs(error.response) ?? backoff(retryCount);
   }
   // TypeError is how fetch reports a network failure (DNS, refused, reset, CORS refusal).
-  const timedOut = failure instanceof CardvaultError && failure.code === 'timeout';
-  return timedOut || (failure instanceof Error && failure.name === 'TypeError') ? backoff(retry) : undefined;
+  return error instanceof TimeoutError || error.name === 'TypeError' ? backoff(retryCount) : undefined;
 }
 
 /** Exponential backoff with "equal jitter": half the step fixed, half random, so waits still grow. */
@@ -168,8 +147,12 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
-function toCardvaultError(error: unknown): CardvaultError {
-  return error instanceof CardvaultError ? error : new CardvaultError('network_failure', { cause: error });
+async function toCardvaultError(error: unknown, budget: Budget): Promise<CardvaultError> {
+  // Checked first: an abort or the end of the budget surfaces as whatever fetch or ky rejected with.
+  if (budget.signal.aborted) return abortError(budget.signal);
+  if (error instanceof CardvaultError) return error;
+  if (error instanceof HTTPError) return fromErrorResponse(error.response, budget);
+  return new CardvaultError(error instanceof TimeoutError ? 'timeout' : 'network_failure', { cause: error });
 }
 
 /** Maps a non-2xx answer: the vault's `{ error: { code, … } }` keeps its code; unknown codes are `api_error`. */

@@ -69,6 +69,8 @@ describe('Cardvault Elements in Chromium', () => {
   let vaultUrl: string;
   const violations: Violation[] = [];
   const requests: SeenRequest[] = [];
+  /** Every request the vault received, as `METHOD /path` (CORS preflights, which the page never sees, included). */
+  const atVault: string[] = [];
 
   beforeAll(async () => {
     // Frames and the CDN bundle: one origin (as js.cardvault.dev serves both).
@@ -79,6 +81,7 @@ describe('Cardvault Elements in Chromium', () => {
     vault = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: silentSink });
     publishableKey = (await ensureDemoAccount(vault.vault)).publishableKey;
     vaultUrl = vault.url;
+    vault.server.on('request', (req: { method?: string; url?: string }) => atVault.push(`${req.method} ${req.url}`));
     const csp = [
       "default-src 'none'",
       `script-src 'self' ${cdn.origin}`,
@@ -212,6 +215,7 @@ describe('Cardvault Elements in Chromium', () => {
     await typeInto(frame, 'cc-exp', '1234');
     await typeInto(frame, 'cc-csc', '123');
     if ((await frame.locator('input[autocomplete="postal-code"]').count()) > 0) await typeInto(frame, 'postal-code', '94107');
+    const vaultBefore = atVault.length;
     const token = await page.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
       try {
@@ -222,6 +226,9 @@ describe('Cardvault Elements in Chromium', () => {
     });
     expect(token).toMatchObject({ object: 'token', card: { last4: '4242', brand: 'visa' } });
     expect((token as { id: string }).id).toMatch(/^tok_/);
+    // The key set was fetched at mount: the tokenization is one request, a CORS simple request,
+    // so the vault saw no preflight (OPTIONS) either.
+    expect(atVault.slice(vaultBefore)).toEqual(['POST /v1/tokens']);
 
     // The host page cannot read the frame's DOM.
     const access = await page.evaluate(() => {
