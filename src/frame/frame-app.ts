@@ -2,7 +2,8 @@
  * The frame's life: read the fragment, build and style the inputs from its options, greet the host,
  * accept exactly one authenticated `connect` that names the fragment's credential and API base
  * (the binding fixed at creation: decision 0009), acknowledge it on its port (the host's `ready`
- * waits for that), then talk only on that port. Any later `connect` locks the frame.
+ * waits for that), then talk only on that port. The frame judges one `connect` only: any later one
+ * locks it.
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromHost } from '../protocol/envelope';
@@ -43,6 +44,8 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   doc.documentElement.lang = locale;
 
   let port: MessagePort | null = null;
+  /** A connect arrived (accepted or not): the frame judges exactly one. */
+  let seen = false;
   let locked = false;
   // Fixed at creation: the host wrote the credential it will connect with in the fragment (a
   // client-token function's frames, with no credential yet, bind on their first tokenization).
@@ -139,9 +142,10 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     // so a connect proves nothing by itself. The frame answers every refusal on the connect's own
     // port, so only that sender learns of it (it is never told who else connected).
     const refuse = (p: MessagePort): void => p.postMessage(envelope(channel, 'failure', { error: new CardvaultError('frame_takeover').toJSON() }));
-    if (port || locked) {
-      // A second connect: the frame no longer knows which port is the host's. Refuse it, tell the
-      // first port (the host fires loaderror), and lock: no port is served again.
+    if (seen) {
+      // A second connect, whatever the first was: the frame no longer knows which sender is the
+      // host (a script that rewrote the fragment makes the host's own connect the mismatched one).
+      // Refuse it, tell the accepted port if any (the host fires loaderror), and lock for good.
       refuse(reply);
       if (port) refuse(port);
       port = null;
@@ -149,9 +153,10 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       lockFrame(doc, form, t(locale, 'locked'));
       return;
     }
+    seen = true;
     const options: FrameOptions = r.message.payload.options ?? {};
     // Only the credential and vault the host fixed at creation, and only a vault of this build:
-    // anything else is refused, and the frame waits for the host's own connect.
+    // anything else is refused (and any connect after it locks the frame).
     if (!isOurVault(params.api) || options.apiBase !== params.api || bindingOf(options.credential) !== fixed) return refuse(reply);
     port = reply;
     port.onmessage = onPortMessage;

@@ -160,17 +160,18 @@ describe('handshake', () => {
     ['no credential', { apiBase: API }, {}],
     ['another API base', { apiBase: 'http://127.0.0.1:9', credential: { kind: 'key', value: KEY } }, {}],
     ['a fragment API base outside the build’s vaults', { apiBase: 'https://evil.example', credential: { kind: 'key', value: KEY } }, { api: 'https://evil.example' }],
-  ] as const)('refuses a connect naming %s, and still accepts the host’s own', (_name, options, extra) => {
-    const { app, connect } = boot('card', extra);
+  ] as const)('refuses a connect naming %s; any connect after it locks the frame', (_name, options, extra) => {
+    const { win, app, connect } = boot('card', extra);
     const port = connect(options as FrameOptions);
     expect(port.sent()).toHaveLength(1);
     expect(port.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'frame_takeover' } } });
     expect(app!.connected()).toBe(false);
     expect(prefetchEncryptionKeys).not.toHaveBeenCalled();
-    if (!('api' in extra)) {
-      connect();
-      expect(app!.connected()).toBe(true);
-    }
+    // The fragment may be the rewritten one: a later connect, even a matching one, is not trusted.
+    const next = connect();
+    expect(next.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'frame_takeover' } } });
+    expect(app!.connected()).toBe(false);
+    expect([...win.document.querySelectorAll('input')].every((i) => i.disabled)).toBe(true);
   });
 
   it('binds a client token by its account: the fragment carries it without its signature', () => {
