@@ -13,9 +13,9 @@
  * tells the first port and locks the frame.
  *
  * The element's look (style, fonts, placeholder, label, …) travels in the frame's URL fragment, so
- * the frame renders it before it says `hello`: `hello` means "rendered", and the host's `ready`
- * follows it at once instead of waiting for a connect/ready round trip. `connect` carries what
- * needs the authenticated window: the port, the vault's API base and the credential.
+ * the frame renders it before it says `hello`. `connect` carries the port, the vault's API base and
+ * the whole credential; the fragment names the same API base and credential (public part), fixed
+ * at creation, and the frame accepts no other.
  */
 import type { SerializedError } from '../errors/cardvault-error';
 import type { BillingDetails, CardBrand, Locale, Token } from '../types';
@@ -37,11 +37,11 @@ export interface FrameOptions {
   hidePostalCode?: boolean;
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
-  /** The vault's API base (`connect` only, never the fragment): the frame prefetches the encryption key set from it. */
+  /** The vault's API base (`connect`; it must equal the fragment's `api`): the frame prefetches the encryption key set from it. */
   apiBase?: string;
   /**
-   * The instance's fixed credential (`connect` only; absent for a client-token function). The
-   * frames of a group bind to it and tokenize for nothing else (see src/frame/binding.ts).
+   * The instance's fixed credential (`connect`; absent for a client-token function). It must bind
+   * like the fragment's `cred`; the frames of a group tokenize for nothing else (src/frame/binding.ts).
    */
   credential?: WireCredential;
 }
