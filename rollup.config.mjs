@@ -9,17 +9,21 @@ import terser from '@rollup/plugin-terser';
 import { parse } from 'acorn';
 import MagicString from 'magic-string';
 import { FRAME_LOCALES } from './scripts/frame-locales.mjs';
+import { VAULT_ORIGINS } from './scripts/vault-origins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! Cardvault v${pkg.version} | MIT */`;
 
-/** Replaces the build-time constants; a tiny plugin so the version comes from package.json only. */
+/**
+ * Replaces the build-time constants; a tiny plugin so the version comes from package.json only,
+ * and the frame's vault origins from scripts/vault-origins.mjs only (decision 0009).
+ */
 function defineVersion() {
   return {
     name: 'cardvault-define-version',
     transform(code) {
-      if (!code.includes('__CARDVAULT_VERSION__')) return null;
-      return { code: code.replaceAll('__CARDVAULT_VERSION__', JSON.stringify(pkg.version)), map: null };
+      if (!code.includes('__CARDVAULT_VERSION__') && !code.includes('__CARDVAULT_VAULT_ORIGINS__')) return null;
+      return { code: code.replaceAll('__CARDVAULT_VERSION__', JSON.stringify(pkg.version)).replaceAll('__CARDVAULT_VAULT_ORIGINS__', JSON.stringify(VAULT_ORIGINS)), map: null };
     },
   };
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-const define = { __CARDVAULT_VERSION__: JSON.stringify(version) };
+// The frame's vault origins (a build sets them from scripts/vault-origins.mjs): the unit tests' vault and loopback.
+const define = {
+  __CARDVAULT_VERSION__: JSON.stringify(version),
+  __CARDVAULT_VAULT_ORIGINS__: JSON.stringify(['https://api.cardvault.test', 'http://127.0.0.1:*', 'http://localhost:*']),
+};
 
 export default defineConfig({
   define,

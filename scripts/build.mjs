@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAME_LOCALES, RTL_LOCALES } from './frame-locales.mjs';
+import { VAULT_ORIGINS } from './vault-origins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -69,7 +70,9 @@ for (const locale of FRAME_LOCALES) {
       .replaceAll('%LANG%', locale)
       // Right-to-left from the first paint: the frame's layout mirrors before its script runs.
       .replaceAll('%DIR%', RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr')
-      .replaceAll('%VERSION%', pkg.version),
+      .replaceAll('%VERSION%', pkg.version)
+      // The frame's own connect-src (decision 0009): a CDN that drops the response header changes nothing.
+      .replaceAll('%VAULT_ORIGINS%', VAULT_ORIGINS.join(' ')),
   );
 }
 
@@ -88,4 +91,4 @@ const walk = (dir) => {
 };
 walk(dist);
 writeFileSync(join(dist, 'sri.json'), `${JSON.stringify({ version: pkg.version, algorithm: 'sha384', files }, null, 2)}\n`);
-console.log(`built Cardvault v${pkg.version}: ${Object.keys(files).length} public files, sri.json written`);
+console.log(`built Cardvault v${pkg.version}: ${Object.keys(files).length} public files, sri.json written; frames talk to ${VAULT_ORIGINS.join(' ')}`);

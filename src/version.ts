@@ -6,4 +6,4 @@ declare const __CARDVAULT_VERSION__: string;
 export const VERSION: string = __CARDVAULT_VERSION__;
 
 /** Version of the host/frame message protocol. Bumped on any incompatible message change. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;

@@ -59,6 +59,7 @@ const SDK_ENTRIES = {
   element_exists: entry('invalid_request_error', 'merchant', 400, 'An element of this type already exists in this elements group.'),
   mount_target_missing: entry('invalid_request_error', 'merchant', 400, 'The mount target was not found in the document.'),
   credential_mismatch: entry('authentication_error', 'merchant', 401, 'These card fields were set up for another key or account, and tokenize only for that one.'),
+  frame_takeover: entry('invalid_request_error', 'merchant', 400, 'Another script took over a Cardvault frame, or apiBase is not its vault. Check the page scripts and apiBase.'),
   protocol_version_mismatch: entry('invalid_request_error', 'merchant', 400, 'The Cardvault frame and the host script are different versions. Load matching versions.'),
 
   // ---- authentication_error: keys and client tokens ----

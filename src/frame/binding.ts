@@ -24,5 +24,11 @@ export function bindingOf(credential: WireCredential | undefined): string | null
   } catch {
     // Not a readable JWS: bind to the token itself (the vault will refuse it anyway).
   }
-  return `ct:${credential.value}`;
+  // Without its signature, as the fragment carries it, so both forms bind alike.
+  return `ct:${credential.value.replace(/\.[^.]*$/, '')}`;
+}
+
+/** The credential of the fragment's `cred` (a publishable key, or a client token without its signature). */
+export function fragmentCredential(cred: string): WireCredential | undefined {
+  return cred ? { kind: cred.startsWith('pk_') ? 'key' : 'client_token', value: cred } : undefined;
 }

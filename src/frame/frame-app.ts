@@ -1,7 +1,9 @@
 /**
- * The frame's life: read the fragment, build and style the inputs from its options, greet the host
- * (`hello` means "rendered": the host fires `ready` on it), accept exactly one authenticated
- * `connect` (the port, the API base, the credential), then talk only on the transferred port.
+ * The frame's life: read the fragment, build and style the inputs from its options, greet the host,
+ * accept exactly one authenticated `connect` that names the fragment's credential and API base
+ * (the binding fixed at creation: decision 0009), acknowledge it on its port (the host's `ready`
+ * waits for that), then talk only on that port. The frame judges one `connect` only: any later one
+ * locks it.
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromHost } from '../protocol/envelope';
@@ -9,9 +11,11 @@ import type { FrameOptions, FrameParams, FrameToHost, InboundFromHost, MessageMa
 import { prefetchEncryptionKeys } from '../transport/key-set';
 import { PROTOCOL_VERSION, VERSION } from '../version';
 import { type CardForm, createCardForm } from './card-form';
-import { resolveLocale } from './locales';
+import { resolveLocale, t } from './locales';
 import { parseFrameParams } from './params';
-import { bindingOf } from './binding';
+import { bindingOf, fragmentCredential } from './binding';
+import { lockFrame } from './lock';
+import { isOurVault } from './vault-origins';
 import { findSiblings, publishField, type FieldEntry } from './registry';
 import { createStyles } from './styles';
 import { parseApiBase, tokenizeGroup, type TokenizeDeps } from './tokenize-request';
@@ -40,7 +44,13 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   doc.documentElement.lang = locale;
 
   let port: MessagePort | null = null;
-  let binding: string | null = null;
+  /** A connect arrived (accepted or not): the frame judges exactly one. */
+  let seen = false;
+  let locked = false;
+  // Fixed at creation: the host wrote the credential it will connect with in the fragment (a
+  // client-token function's frames, with no credential yet, bind on their first tokenization).
+  const fixed = bindingOf(fragmentCredential(params.cred));
+  let binding: string | null = fixed;
   // Everything after hello goes on the port, so field events start once the host has connected:
   // it hears nothing it has not connected for.
   const send = <K extends keyof FrameToHost>(kind: K, payload: FrameToHost[K]): void => port?.postMessage(envelope<K>(channel, kind, payload as MessageMap[K]));
@@ -101,7 +111,8 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
 
   const onPortMessage = (event: MessageEvent): void => {
     const r = parseFromHost(event.data, channel);
-    if (!r.ok) return;
+    // A locked frame serves no port, the one it accepted included.
+    if (!r.ok || locked) return;
     const m: InboundFromHost = r.message;
     if (m.type === 'update') apply(m.payload.options ?? {});
     else if (m.type === 'focus') form.focus();
@@ -109,7 +120,8 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     else if (m.type === 'clear') form.clear();
     else if (m.type === 'tokenize') {
       // Only the frame the host asked, on its authenticated port, gathers its siblings.
-      void tokenizeGroup(m.payload, [entry, ...findSiblings(win, group)], locale, tokenize, hostOrigin).then((result) => send('tokenize-result', result));
+      // Always to the API base fixed at creation, whatever the request names.
+      void tokenizeGroup({ ...m.payload, apiBase: params.api }, [entry, ...findSiblings(win, group)], locale, tokenize, hostOrigin).then((result) => send('tokenize-result', result));
     }
   };
 
@@ -126,16 +138,34 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       return;
     }
     if (!r.ok || r.message.type !== 'connect' || !reply) return;
-    win.removeEventListener('message', onWindowMessage);
+    // Every script of the host page passes the origin and source checks and can read the channel,
+    // so a connect proves nothing by itself. The frame answers every refusal on the connect's own
+    // port, so only that sender learns of it (it is never told who else connected).
+    const refuse = (p: MessagePort): void => p.postMessage(envelope(channel, 'failure', { error: new CardvaultError('frame_takeover').toJSON() }));
+    if (seen) {
+      // A second connect, whatever the first was: the frame no longer knows which sender is the
+      // host (a script that rewrote the fragment makes the host's own connect the mismatched one).
+      // Refuse it, tell the accepted port if any (the host fires loaderror), and lock for good.
+      refuse(reply);
+      if (port) refuse(port);
+      port = null;
+      locked = true;
+      lockFrame(doc, form, t(locale, 'locked'));
+      return;
+    }
+    seen = true;
+    const options: FrameOptions = r.message.payload.options ?? {};
+    // Only the credential and vault the host fixed at creation, and only a vault of this build:
+    // anything else is refused (and any connect after it locks the frame).
+    if (!isOurVault(params.api) || options.apiBase !== params.api || bindingOf(options.credential) !== fixed) return refuse(reply);
     port = reply;
     port.onmessage = onPortMessage;
-    // The look came in the fragment; connect brings what needs the authenticated window.
-    const options: FrameOptions = r.message.payload.options ?? {};
-    binding = bindingOf(options.credential);
+    // The acknowledgement: the first message on the accepted port is this `resize` (height starts
+    // at -1, so it is always sent); the host fires `ready` on it.
     reportHeight();
     // Only the frame the host tokenizes through (the combined card, or the number of split fields)
     // needs the vault's key; each frame has its own cache, so the others would fetch it for nothing.
-    const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(options.apiBase, false) : null;
+    const apiBase = type === 'card' || type === 'cardNumber' ? parseApiBase(params.api, false) : null;
     if (apiBase) prefetchEncryptionKeys(apiBase);
   };
   win.addEventListener('message', onWindowMessage);

@@ -35,8 +35,9 @@ type Field = 'number' | 'expiry' | 'cvc' | 'postal_code';
 /**
  * Keys of every translated string. `title` is a template: `%` becomes the list of the frame's
  * input labels ("Secure payment field: Card number, Expiration date, Security code, and Postal code").
+ * `locked` is what a frame that refused a second `connect` shows (src/frame/lock.ts).
  */
-export type MessageKey = 'title' | `placeholder.${Field | 'cvv' | 'cid'}` | `label.${Field}` | ValidationCode;
+export type MessageKey = 'title' | `placeholder.${Field | 'cvv' | 'cid'}` | `label.${Field}` | ValidationCode | 'locked';
 
 /**
  * Every key, in the order of the `|`-separated strings in ./locales/<locale>.ts (written once;
@@ -47,7 +48,7 @@ const KEYS = (
   'title placeholder.number placeholder.expiry placeholder.cvc placeholder.cvv placeholder.cid placeholder.postal_code ' +
   'label.number label.expiry label.cvc label.postal_code ' +
   'invalid_number incomplete_number invalid_expiry incomplete_expiry invalid_expiry_month invalid_expiry_year expiry_in_past ' +
-  'invalid_cvc incomplete_cvc invalid_postal_code incomplete_postal_code invalid_name'
+  'invalid_cvc incomplete_cvc invalid_postal_code incomplete_postal_code invalid_name locked'
 ).split(' ') as MessageKey[];
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Reads the frame's {@link FrameParams} from its URL fragment. Nothing in the fragment is trusted
- * beyond its shape: it only tells the frame which origin to greet and accept `connect` from.
- * The fragment is `URLSearchParams` text: `#channel=…&group=…&type=card&hostOrigin=…&locale=auto`,
+ * beyond its shape: it tells the frame which origin to greet and accept `connect` from, and which
+ * credential and vault that `connect` must name (`cred`, `api`: the binding fixed at creation,
+ * decision 0009; a page script that rewrites them makes a frame that refuses the host).
+ * The fragment is `URLSearchParams` text: `#channel=…&group=…&type=card&hostOrigin=…&locale=auto&cred=pk_test_…&api=https%3A%2F%2Fapi.cardvault.dev`,
  * and optionally `options=<JSON object>`: the element's look, which the frame sanitises like any
  * host input (it is no more trusted than the `connect` that used to carry it).
  */
@@ -12,7 +14,7 @@ import type { Locale } from '../types';
 const ID = /^[A-Za-z0-9_-]{16,128}$/;
 // `auto` or a locale code's shape (src/locale-codes.ts); the frame renders the locale it carries.
 const LOCALE = /^(auto|[a-z]{2}|zh-Han[st])$/;
-const KEYS = ['channel', 'group', 'type', 'hostOrigin', 'locale'] as const;
+const KEYS = ['channel', 'group', 'type', 'hostOrigin', 'locale', 'cred', 'api'] as const;
 const MAX_HASH = 32 * 1024;
 
 /** The optional `options` parameter: absent is `{}`; repeated, not JSON or not an object is refused. */
@@ -56,11 +58,11 @@ export function parseFrameParams(hash: string): FrameParams | null {
     if (all.length !== 1) return null;
     v[k] = all[0];
   }
-  const { channel = '', group = '', type = '', hostOrigin = '', locale = '' } = v;
+  const { channel = '', group = '', type = '', hostOrigin = '', locale = '', cred = '', api = '' } = v;
   if (!ID.test(channel) || !ID.test(group)) return null;
   if (!(ELEMENT_TYPES as readonly string[]).includes(type) || !LOCALE.test(locale)) return null;
   if (!parseOrigin(hostOrigin)) return null;
   const options = parseOptions(q.getAll('options'));
   if (!options) return null;
-  return { channel, group, type: type as ElementType, hostOrigin, locale: locale as Locale, options };
+  return { channel, group, type: type as ElementType, hostOrigin, locale: locale as Locale, options, cred, api };
 }

@@ -1,17 +1,20 @@
 /**
  * One element: an iframe on the frame origin, its handshake and its private MessagePort.
  *
- * Lifecycle of a mount: iframe appended (the element's look in its fragment) -> the frame renders
- * it and posts `hello` to this window -> we check the exact origin and source window, then the
- * envelope (channel, version) -> we post `connect` with a fresh MessagePort to the frame's exact
- * origin and fire `ready` -> everything else travels on the port. Every resource of a mount (iframe, window listener, timers, port, waiters) hangs off one
+ * Lifecycle of a mount: iframe appended (the element's look, credential and API base in its
+ * fragment) -> the frame renders it and posts `hello` to this window -> we check the exact origin
+ * and source window, then the envelope (channel, version) -> we post `connect` with a fresh
+ * MessagePort (src/host/connect.ts) -> the frame's first message on that port acknowledges it and
+ * we fire `ready`; a refusal or no acknowledgement fires `loaderror` (`frame_takeover`) ->
+ * everything else travels on the port. Every resource of a mount (iframe, window listener, timers, port, waiters) hangs off one
  * `Mount` record and is released by `teardown`, so unmount/destroy leave nothing behind.
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromFrame } from '../protocol/envelope';
-import { ELEMENT_TYPES, type ElementType, type FrameOptions, type HostToFrame, type MessageMap, type TokenizeRequest, type WireCredential } from '../protocol/messages';
+import { ELEMENT_TYPES, type ElementType, type FrameOptions, type HostToFrame, type MessageMap, type TokenizeRequest } from '../protocol/messages';
 import type { Token } from '../types';
 import { PROTOCOL_VERSION, VERSION } from '../version';
+import { connectFrame, fixedAtCreation } from './connect';
 import type { HostContext } from './cardvault';
 import type { LocaleCode } from '../types';
 import { randomId } from './random-id';
@@ -125,6 +128,15 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     const r = parseFromFrame(data, mt.channel);
     if (!r.ok || m !== mt || mt.error) return;
     const { type: t, payload: p } = r.message;
+    if (t === 'failure') return fail(mt, CardvaultError.fromJSON(p.error));
+    // Ready means connected: only our frame holds the other end of this port, so its first message
+    // here acknowledges OUR connect (a refusal is a `failure`, above).
+    if (!mt.ready) {
+      mt.ready = true;
+      clearTimeout(mt.timer);
+      for (const w of mt.waiters.splice(0)) w();
+      emit('ready');
+    }
     if (t === 'change') {
       // Rebuilt field by field: only these flags ever reach the merchant, never a value.
       const e = p.error;
@@ -157,8 +169,6 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
       }
     } else if (t === 'tokenize-result') {
       mt.pending.get(p.requestId)?.(p.ok ? p.token : CardvaultError.fromJSON(p.error));
-    } else if (t === 'failure') {
-      fail(mt, CardvaultError.fromJSON(p.error));
     }
   };
 
@@ -179,9 +189,9 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
 
     const channel = randomId();
     const iframe = document.createElement('iframe');
-    // The look goes in the fragment so the frame renders it before it says hello (then `ready`
-    // needs no round trip); the credential and API base wait for the authenticated connect.
-    const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale, options: JSON.stringify({ ...group.defaults, ...options }) });
+    // The look goes in the fragment so the frame renders it before it says hello; so do the
+    // credential's public part and the API base, which fix the one connect the frame will accept.
+    const params = new URLSearchParams({ channel, group: group.id, type, hostOrigin: location.origin, locale: group.locale, options: JSON.stringify({ ...group.defaults, ...options }), ...fixedAtCreation(group.ctx) });
     // One frame document per locale: the frame downloads its own language only.
     iframe.src = `${frameOrigin}/v${VERSION}/frame/card.${group.locale}.html#${params}`;
     // Named until the frame says hello with its own title, in its locale (the host carries no
@@ -200,7 +210,8 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
       channel,
       waiters: [],
       pending: new Map(),
-      timer: setTimeout(() => fail(mt, new CardvaultError('frame_load_failed')), timeouts.frameLoad),
+      // No hello: the frame did not load. A hello but no acknowledgement: someone else has the frame.
+      timer: setTimeout(() => fail(mt, new CardvaultError(mt.port ? 'frame_takeover' : 'frame_load_failed')), timeouts.frameLoad),
       onWindow: (event) => {
         // Only our own frame's window, from the exact frame origin; anything else is not ours
         // and is left alone for the merchant's own handlers (never forwarded, never stopped).
@@ -219,26 +230,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
         if (typeof hello.title === 'string' && hello.title) iframe.title = hello.title.slice(0, 300);
         // A new hello (e.g. the frame reloaded) gets a new port; the old one is closed.
         mt.port?.close();
-        const { port1, port2 } = new MessageChannel();
-        mt.port = port1;
-        port1.onmessage = (e) => onPort(mt, e.data);
-        // Exact target origin, never '*': the port goes to our frame origin or nowhere.
-        win.postMessage(
-          envelope(channel, 'connect', {
-            sdkVersion: VERSION,
-            protocolVersion: PROTOCOL_VERSION,
-            // apiBase lets the frame prefetch the vault's encryption key set while the customer types.
-            options: { apiBase: group.ctx.options.apiBase, ...fixedCredential(group.ctx.credential) },
-          }),
-          frameOrigin,
-          [port2],
-        );
-        // hello means the frame is rendered with the fragment's look; the port is in flight, and
-        // what is posted on it now waits there until the frame takes it.
-        mt.ready = true;
-        clearTimeout(mt.timer);
-        for (const w of mt.waiters.splice(0)) w();
-        emit('ready');
+        mt.port = connectFrame(win, channel, group.ctx, (data) => onPort(mt, data));
       },
     };
     m = mt;
@@ -338,9 +330,4 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
   };
   handles.set(element, handle);
   return element;
-}
-
-/** The instance's fixed credential for `connect`, so the group's frames bind to it (src/frame/binding.ts). */
-function fixedCredential(credential: HostContext['credential']): { credential?: WireCredential } {
-  return typeof credential === 'function' ? {} : { credential: { kind: credential.kind, value: credential.value } };
 }

@@ -6,10 +6,16 @@
  * `window.postMessage` with an exact target origin; everything after travels on that private
  * port, so the SDK's traffic never reaches the merchant's own `message` handlers.
  *
+ * Protocol 3 (decision 0009): the frame accepts one `connect`, and only one naming the credential
+ * and API base of its fragment; its first message on the accepted port (`resize`) is the
+ * acknowledgement the host waits for before `ready`. A refused `connect`, or any `connect` after
+ * the accepted one, is answered on its port with `failure` (`frame_takeover`); a second one also
+ * tells the first port and locks the frame.
+ *
  * The element's look (style, fonts, placeholder, label, …) travels in the frame's URL fragment, so
- * the frame renders it before it says `hello`: `hello` means "rendered", and the host's `ready`
- * follows it at once instead of waiting for a connect/ready round trip. `connect` carries what
- * needs the authenticated window: the port, the vault's API base and the credential.
+ * the frame renders it before it says `hello`. `connect` carries the port, the vault's API base and
+ * the whole credential; the fragment names the same API base and credential (public part), fixed
+ * at creation, and the frame accepts no other.
  */
 import type { SerializedError } from '../errors/cardvault-error';
 import type { BillingDetails, CardBrand, Locale, Token } from '../types';
@@ -31,11 +37,11 @@ export interface FrameOptions {
   hidePostalCode?: boolean;
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
-  /** The vault's API base (`connect` only, never the fragment): the frame prefetches the encryption key set from it. */
+  /** The vault's API base (`connect`; it must equal the fragment's `api`): the frame prefetches the encryption key set from it. */
   apiBase?: string;
   /**
-   * The instance's fixed credential (`connect` only; absent for a client-token function). The
-   * frames of a group bind to it and tokenize for nothing else (see src/frame/binding.ts).
+   * The instance's fixed credential (`connect`; absent for a client-token function). It must bind
+   * like the fragment's `cred`; the frames of a group tokenize for nothing else (src/frame/binding.ts).
    */
   credential?: WireCredential;
 }
@@ -52,6 +58,14 @@ export interface FrameParams {
   locale: Locale;
   /** The element's look as mounted (`options` in the fragment, JSON); later changes come as `update`. */
   options: FrameOptions;
+  /**
+   * The credential fixed at creation, public part only: the publishable key, or a client token
+   * without its signature (the frame reads its account); empty for a client-token function.
+   * `connect` must name the same one, or the frame refuses it (decision 0009).
+   */
+  cred: string;
+  /** The vault's API base fixed at creation: `connect` must name it, and it must be one of the build's vault origins. */
+  api: string;
 }
 
 export interface ChangePayload {

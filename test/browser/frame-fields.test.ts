@@ -62,9 +62,11 @@ window.mount = (type, group, options) => {
   const f = document.createElement('iframe');
   f.id = 'f-' + type;
   f.title = type;
-  // As the SDK does: the look in the fragment, the API base and credential only in connect.
-  const { apiBase, credential, ...look } = options || {};
-  f.src = ${JSON.stringify(frameUrl)} + '#' + new URLSearchParams({ channel, group, type, hostOrigin: location.origin, locale: 'en', options: JSON.stringify(look) });
+  // As the SDK does: the look, the credential's public part and the API base in the fragment
+  // (the binding fixed at creation), the whole credential and the API base again in connect.
+  const { apiBase = ${JSON.stringify(vault.origin)}, credential, ...look } = options || {};
+  const cred = credential ? credential.value.replace(/\\.[^.]*$/, '') : '';
+  f.src = ${JSON.stringify(frameUrl)} + '#' + new URLSearchParams({ channel, group, type, hostOrigin: location.origin, locale: 'en', options: JSON.stringify(look), cred, api: apiBase });
   window.addEventListener('message', (e) => {
     if (e.source !== f.contentWindow || e.origin !== ${JSON.stringify(frames.origin)} || e.data?.channel !== channel) return;
     window.log.push({ el: type, msg: e.data });

@@ -3,5 +3,5 @@ export default (
   'Sikkert betalingsfelt: %|' +
   '1234 1234 1234 1234|MM / ÅÅ|CVC|CVV|CID|Postnummer|' +
   'Kortnummer|Udløbsdato|Sikkerhedskode|Postnummer|' +
-  'Kortnummeret er ugyldigt.|Kortnummeret er ufuldstændigt.|Udløbsdatoen er ugyldig.|Udløbsdatoen er ufuldstændig.|Udløbsmåneden er ugyldig.|Udløbsåret er ugyldigt.|Udløbsdatoen er allerede passeret.|Sikkerhedskoden er ugyldig.|Sikkerhedskoden er ufuldstændig.|Postnummeret er ugyldigt.|Postnummeret er ufuldstændigt.|Indtast navnet, som det står på kortet.'
+  'Kortnummeret er ugyldigt.|Kortnummeret er ufuldstændigt.|Udløbsdatoen er ugyldig.|Udløbsdatoen er ufuldstændig.|Udløbsmåneden er ugyldig.|Udløbsåret er ugyldigt.|Udløbsdatoen er allerede passeret.|Sikkerhedskoden er ugyldig.|Sikkerhedskoden er ufuldstændig.|Postnummeret er ugyldigt.|Postnummeret er ufuldstændigt.|Indtast navnet, som det står på kortet.|Feltet kunne ikke indlæses sikkert.'
 );

@@ -15,6 +15,8 @@ const HOST = 'https://shop.example';
 const FRAMES = 'https://frames.cardvault.test';
 const CHANNEL = 'c'.repeat(22);
 const GROUP = 'g'.repeat(22);
+const API = 'https://api.cardvault.test';
+const KEY = 'pk_test_abcdefghijklmnopqrstuvwx';
 
 interface FakePort {
   postMessage: ReturnType<typeof vi.fn>;
@@ -33,7 +35,8 @@ afterEach(async () => {
 });
 
 function boot(type = 'card', extra: Record<string, string> = {}) {
-  const params = new URLSearchParams({ channel: CHANNEL, group: GROUP, type, hostOrigin: HOST, locale: 'en', ...extra });
+  // The binding fixed at creation: the host's key and API base (decision 0009).
+  const params = new URLSearchParams({ channel: CHANNEL, group: GROUP, type, hostOrigin: HOST, locale: 'en', cred: KEY, api: API, ...extra });
   const win = new HappyWindow({ url: `${FRAMES}/v${VERSION}/frame/card.en.html#${params}` });
   windows.push(win);
   const parent = { postMessage: vi.fn(), frames: [] as unknown[] };
@@ -42,7 +45,7 @@ function boot(type = 'card', extra: Record<string, string> = {}) {
   const app = startFrame({ win: w, parent: parent as unknown as Window });
   const deliver = (data: unknown, init: { origin?: string; source?: unknown; ports?: unknown[] } = {}) =>
     win.dispatchEvent(new win.MessageEvent('message', { data, origin: init.origin ?? HOST, source: (init.source === undefined ? parent : init.source) as never, ports: (init.ports ?? []) as never }));
-  const connect = (options: FrameOptions = {}, port = fakePort()) => {
+  const connect = (options: FrameOptions = { apiBase: API, credential: { kind: 'key', value: KEY } }, port = fakePort()) => {
     deliver(envelope(CHANNEL, 'connect', { sdkVersion: VERSION, protocolVersion: PROTOCOL_VERSION, options }), { ports: [port] });
     return port;
   };
@@ -131,17 +134,58 @@ describe('handshake', () => {
     expect(port.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'protocol_version_mismatch' } } });
   });
 
-  it('accepts only the first connect', () => {
-    const { connect } = boot();
-    connect();
+  it('refuses a second connect, tells the first port, and locks itself', () => {
+    const { win, app, connect } = boot();
+    const first = connect();
+    const input = win.document.querySelector('.cv-input--number') as unknown as HTMLInputElement;
+    typeText(input, '4242');
     const second = connect();
-    expect(second.postMessage).not.toHaveBeenCalled();
+    const refusal = { type: 'failure', payload: { error: { code: 'frame_takeover' } } };
+    expect(second.sent()).toHaveLength(1);
+    expect(second.sent()[0]).toMatchObject(refusal);
+    expect(first.sent().at(-1)).toMatchObject(refusal);
+    expect(app!.connected()).toBe(false);
+    for (const i of win.document.querySelectorAll('input')) {
+      expect(i.disabled).toBe(true);
+      expect(i.value).toBe('');
+    }
+    expect(win.document.getElementById('cv-error')!.textContent).toBe('This field could not load securely.');
+    // Locked for good: the first port no longer drives it.
+    first.onmessage!({ data: envelope(CHANNEL, 'update', { options: { disabled: false } }) });
+    expect(input.disabled).toBe(true);
   });
 
-  it('prefetches the key set when connect carries the API base', () => {
+  it.each([
+    ['another key', { apiBase: API, credential: { kind: 'key', value: 'pk_test_zzzzzzzzzzzzzzzzzzzzzzzz' } }, {}],
+    ['no credential', { apiBase: API }, {}],
+    ['another API base', { apiBase: 'http://127.0.0.1:9', credential: { kind: 'key', value: KEY } }, {}],
+    ['a fragment API base outside the build’s vaults', { apiBase: 'https://evil.example', credential: { kind: 'key', value: KEY } }, { api: 'https://evil.example' }],
+  ] as const)('refuses a connect naming %s; any connect after it locks the frame', (_name, options, extra) => {
+    const { win, app, connect } = boot('card', extra);
+    const port = connect(options as FrameOptions);
+    expect(port.sent()).toHaveLength(1);
+    expect(port.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'frame_takeover' } } });
+    expect(app!.connected()).toBe(false);
+    expect(prefetchEncryptionKeys).not.toHaveBeenCalled();
+    // The fragment may be the rewritten one: a later connect, even a matching one, is not trusted.
+    const next = connect();
+    expect(next.sent()[0]).toMatchObject({ type: 'failure', payload: { error: { code: 'frame_takeover' } } });
+    expect(app!.connected()).toBe(false);
+    expect([...win.document.querySelectorAll('input')].every((i) => i.disabled)).toBe(true);
+  });
+
+  it('binds a client token by its account: the fragment carries it without its signature', () => {
+    const payload = btoa(JSON.stringify({ sub: 'acct_1' })).replace(/=+$/, '');
+    const token = `ct_test_hdr.${payload}.signature`;
+    const { app, connect } = boot('card', { cred: `ct_test_hdr.${payload}` });
+    connect({ apiBase: API, credential: { kind: 'client_token', value: token } });
+    expect(app!.connected()).toBe(true);
+  });
+
+  it('prefetches the key set from the API base fixed at creation', () => {
     const { connect } = boot();
-    connect({ apiBase: 'https://api.cardvault.test' });
-    expect(prefetchEncryptionKeys).toHaveBeenCalledWith('https://api.cardvault.test');
+    connect();
+    expect(prefetchEncryptionKeys).toHaveBeenCalledWith(API);
   });
 });
 

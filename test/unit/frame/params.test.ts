@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrameParams, parseOrigin } from '../../../src/frame/params';
 
-const ok = { channel: 'A'.repeat(22), group: 'b_-9'.repeat(6), type: 'card', hostOrigin: 'https://shop.example', locale: 'auto' };
+const ok = { channel: 'A'.repeat(22), group: 'b_-9'.repeat(6), type: 'card', hostOrigin: 'https://shop.example', locale: 'auto', cred: 'pk_test_abcdefghijklmnopqrstuvwx', api: 'https://api.cardvault.test' };
 const hash = (p: Record<string, string>) => `#${new URLSearchParams(p)}`;
 
 describe('parseFrameParams', () => {
@@ -13,6 +13,8 @@ describe('parseFrameParams', () => {
 
   it.each([
     ['missing channel', { ...ok, channel: undefined }],
+    ['missing credential (binding fixed at creation)', { ...ok, cred: undefined }],
+    ['missing API base', { ...ok, api: undefined }],
     ['short channel', { ...ok, channel: 'abc' }],
     ['channel with bad characters', { ...ok, channel: 'A'.repeat(20) + '<>' }],
     ['bad group', { ...ok, group: 'x y'.repeat(8) }],

@@ -331,13 +331,48 @@ describe('handshake and messages', () => {
     expect(frame.params.get('options')).not.toContain(KEY);
   });
 
-  it('fires ready on hello: the frame renders the fragment’s look before it greets', async () => {
+  it('fires ready on the frame’s acknowledgement of its connect, not on hello', async () => {
     const ready = vi.fn();
     el.on('ready', ready);
+    frame.hello();
     await tick(5);
     expect(ready).not.toHaveBeenCalled();
-    frame.hello();
+    frame.ack();
+    await tick(5);
     expect(ready).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes the credential and API base it will connect with in the fragment', () => {
+    expect(frame.params.get('cred')).toBe(KEY);
+    expect(frame.params.get('api')).toBe('https://api.cardvault.test');
+  });
+
+  it('a refused connect fires loaderror frame_takeover, never ready, and createToken rejects', async () => {
+    const ready = vi.fn();
+    const loaderror = vi.fn();
+    el.on('ready', ready);
+    el.on('loaderror', loaderror);
+    const p = cardvault.createToken(el);
+    frame.hello();
+    frame.send('failure', { error: new CardvaultError('frame_takeover').toJSON() });
+    await rejectsWith(p, 'frame_takeover');
+    expect(ready).not.toHaveBeenCalled();
+    expect(loaderror.mock.calls[0]![0].error.code).toBe('frame_takeover');
+  });
+
+  it('uses the MessageChannel of SDK load time: a later wrapper never sees the port', async () => {
+    const original = globalThis.MessageChannel;
+    const wrapper = vi.fn(function (this: unknown) {
+      return new original();
+    });
+    globalThis.MessageChannel = wrapper as unknown as typeof MessageChannel;
+    try {
+      await frame.connect();
+      expect(frame.port).toBeDefined();
+      expect(wrapper).not.toHaveBeenCalled();
+    } finally {
+      globalThis.MessageChannel = original;
+    }
   });
 
   it('forwards frame events without values, resizes, and sends commands on the port', async () => {
@@ -441,6 +476,9 @@ describe('handshake and messages', () => {
     await tick(5);
     expect(frame.port).toBeUndefined();
     frame.hello();
+    await tick(5);
+    expect(frame.received).toHaveLength(0);
+    frame.ack();
     const { payload } = await frame.next('tokenize');
     frame.send('tokenize-result', { requestId: payload.requestId, ok: true, token: TOKEN });
     await expect(p).resolves.toEqual(TOKEN);
@@ -614,6 +652,23 @@ describe('load failure', () => {
     el.destroy();
   });
 
+  it('fires loaderror with frame_takeover when the frame never acknowledges the connect', async () => {
+    const cardvault = cv({ frameLoad: 40 });
+    const el = cardvault.elements().create('card');
+    const loaderror = vi.fn();
+    const ready = vi.fn();
+    el.on('loaderror', loaderror);
+    el.on('ready', ready);
+    el.mount('#card');
+    const frame = fakeFrame(container);
+    // Another script answered hello first: the frame took its port and ignores ours.
+    frame.hello();
+    await rejectsWith(cardvault.createToken(el), 'frame_takeover');
+    expect(ready).not.toHaveBeenCalled();
+    expect(loaderror.mock.calls[0]![0].error.code).toBe('frame_takeover');
+    el.destroy();
+  });
+
   it('bounds a tokenization by timeouts.total plus a margin', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const cardvault = cv({ total: 100 });
@@ -621,8 +676,10 @@ describe('load failure', () => {
     el.mount('#card');
     const frame = fakeFrame(container);
     frame.hello();
+    frame.ack();
+    // The acknowledgement travels on a real MessagePort (setImmediate is not faked).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     await vi.advanceTimersByTimeAsync(1);
-    await new Promise((r) => queueMicrotask(() => r(undefined)));
     const p = cardvault.createToken(el);
     const result = rejectsWith(p, 'timeout');
     await vi.advanceTimersByTimeAsync(100 + 5000 + 1);

@@ -23,8 +23,10 @@ export interface FakeFrame {
   postWindow(data: unknown, init?: { origin?: string; source?: MessageEventSource | null }): void;
   /** Posts hello, as the frame does once rendered (`title`: its accessible name, in its locale). */
   hello(protocolVersion?: number, title?: unknown): void;
-  /** hello (the frame is rendered), then the host's connect; resolves once the host fired `ready`. */
+  /** hello (the frame is rendered), the host's connect, the frame's acknowledgement; resolves once the host fired `ready`. */
   connect(): Promise<void>;
+  /** Acknowledges the host's connect: the frame's first message on the port (a `resize`, as the real frame sends). */
+  ack(): void;
   send<T extends keyof FrameToHost>(type: T, payload: FrameToHost[T]): void;
   /** Sends raw data on the port. */
   sendRaw(data: unknown): void;
@@ -72,7 +74,11 @@ export function fakeFrame(iframeOrContainer: Element): FakeFrame {
     async connect() {
       frame.hello();
       if (!frame.port) throw new Error('host did not connect');
+      frame.ack();
       await tick(5);
+    },
+    ack() {
+      frame.send('resize', { height: 40 });
     },
     send(type, payload) {
       frame.sendRaw(envelope(channel, type, payload as never));
