@@ -4,7 +4,6 @@ import { aadFor } from '../crypto/envelope';
 import { decryptCardPayload } from '../crypto/jwe-keys';
 import { newId } from '../crypto/random';
 import { readParams, requireSecretKey, takeKeyBudget, type RequestContext } from '../http/context';
-import { RetryAfterError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import { ORIGIN, str, type Params, type Spec } from '../http/params';
 import type { TokenRow } from '../store/types';
@@ -155,9 +154,9 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     ctx.setCorsAllowed(false);
     throw new CardvaultError('origin_not_allowed');
   }
-  takeKeyBudget(ctx, caller.principal);
-  const ipWait = vault.abuse.ipBlocked(ctx.ip);
-  if (ipWait > 0) throw new RetryAfterError('card_testing_suspected', ipWait);
+  // The IP and key buckets, and any block on this IP, key or (IP, key): one round trip.
+  const who = { ip: ctx.ip, principal: caller.principal };
+  await vault.abuse.gateTokenization(who);
 
   const nowMs = vault.now();
   let card: SealedCard;
@@ -166,8 +165,8 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     card = await readCard(ctx, params, caller);
     checked = validateCard(card, new Date(nowMs));
   } catch (error) {
-    // Failed card validations are what card testing looks like from one IP.
-    if (isCardvaultError(error) && error.type === 'validation_error') vault.abuse.recordIpFailure(ctx.ip);
+    // Failed card validations are what card testing looks like: counted against IP, key and both.
+    if (isCardvaultError(error) && error.type === 'validation_error') await vault.abuse.recordValidationFailure(who);
     throw error;
   }
   card.number = checked.number;
@@ -180,8 +179,8 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     vault.envelope.seal(JSON.stringify(card), aadFor('tokens', id)),
     idempotencyKey === undefined ? Promise.resolve('') : vault.requestHash(caller.accountId, canonical),
   ]);
-  const cardWait = vault.abuse.cardBlocked(fingerprint);
-  if (cardWait > 0) throw new RetryAfterError('card_testing_suspected', cardWait);
+  // Distinct cards per IP, key and (IP, key): what a bot testing cards cannot help varying.
+  await vault.abuse.seeCard(who, fingerprint);
 
   const token: TokenRow = {
     id,
@@ -219,7 +218,7 @@ export async function createToken(ctx: RequestContext): Promise<void> {
 /** GET /v1/tokens/{id} — secret key. */
 export async function retrieveToken(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const id = ctx.pathParams[0]!;
   const token = /^tok_[A-Za-z0-9]{24}$/.test(id) ? await ctx.vault.store.getToken(id) : null;
   // Another account's token does not exist, as far as this key can tell.

@@ -139,4 +139,49 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX charge_idempotency_keys_created ON charge_idempotency_keys (created_at)`,
     ],
   },
+  {
+    version: 5,
+    name: 'abuse_counters',
+    statements: [
+      // Rate buckets and card-testing counters shared by every vault process on the database
+      // (store/abuse.ts). UNLOGGED: no WAL and no fsync per request; a database crash empties them,
+      // which only restarts the windows. No card data: cards appear as their keyed fingerprint.
+      `CREATE UNLOGGED TABLE abuse_buckets (
+        name text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at bigint NOT NULL,
+        rate double precision NOT NULL,
+        burst double precision NOT NULL,
+        ok boolean NOT NULL
+      )`,
+      `CREATE UNLOGGED TABLE abuse_seen (
+        scope text NOT NULL,
+        fingerprint text NOT NULL,
+        win bigint NOT NULL,
+        ip text,
+        principal text,
+        PRIMARY KEY (scope, fingerprint)
+      )`,
+      `CREATE INDEX abuse_seen_fingerprint ON abuse_seen (fingerprint)`,
+      `CREATE UNLOGGED TABLE abuse_counts (
+        scope text NOT NULL,
+        kind text NOT NULL,
+        ip text,
+        principal text,
+        win bigint NOT NULL,
+        n integer NOT NULL,
+        PRIMARY KEY (scope, kind)
+      )`,
+      // Blocks are few and the operator lists them: an ordinary (logged) table.
+      `CREATE TABLE abuse_blocks (
+        scope text PRIMARY KEY,
+        ip text,
+        principal text,
+        reason text NOT NULL,
+        level integer NOT NULL,
+        until bigint NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -1,4 +1,5 @@
 /** Rows and the storage interface of the vault. Times are Unix milliseconds. */
+import type { AbuseStore } from './abuse';
 
 export interface AccountRow {
   id: string;
@@ -144,6 +145,8 @@ export interface Store {
   readonly backend: 'pglite' | 'postgres';
   /** The PGlite data directory (also where a generated KEK file lives), or null. */
   readonly dataDir: string | null;
+  /** Rate buckets, card-testing counters and blocks (memory on PGlite, shared tables on PostgreSQL). */
+  readonly abuse: AbuseStore;
   migrate(): Promise<number[]>;
   close(): Promise<void>;
 
