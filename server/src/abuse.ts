@@ -222,7 +222,7 @@ export class Abuse {
         ...(isCard ? { fingerprint: row.scope.slice('card:'.length) } : {}),
         reason: row.reason,
         count: count.n,
-        level: row.level,
+        escalation: row.level,
         seconds: Math.round((row.until - now) / 1000),
       });
     }

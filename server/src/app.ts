@@ -146,6 +146,8 @@ export interface StartServerOptions extends AppOptions, Omit<VaultOptions, 'stor
   /** An open store; otherwise one is opened from `databaseUrl` or `dataDir` (and closed on close()). */
   store?: Store;
   databaseUrl?: string;
+  /** With `databaseUrl`: the schema to use (env CARDVAULT_PG_SCHEMA in the CLI). */
+  schema?: string;
   dataDir?: string;
 }
 
@@ -175,10 +177,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.store ??
     (await openStore({
       ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.schema !== undefined ? { schema: options.schema } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     }));
   // What is not about listening or storage is the vault's own (clock, KEK, log, limits, frame origins).
-  const { port: _port, host: _host, store: _store, databaseUrl: _db, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
+  const { port: _port, host: _host, store: _store, databaseUrl: _db, schema: _schema, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
   const vault = await Vault.create({ ...vaultOptions, store });
   await vault.ensureEncryptionKey();
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));

@@ -10,6 +10,8 @@
  *   rotate-data-key                                   re-encrypt everything under a new data key
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
+ *   blocks list                                       live card-testing blocks
+ *   blocks clear [--ip IP] [--key KEY_ID]             clear blocks (all without a filter)
  *
  * With PGlite (the default) only one process may open a data directory: administer a running
  * vault through its HTTP API, or stop it first. Against PostgreSQL the commands run beside it.
@@ -21,6 +23,7 @@ import { openStore } from './store/open';
 import type { SqlStore } from './store/sql-store';
 import { Vault } from './vault';
 import { renderApiKey } from './routes/render';
+import { clearBlocks, listBlocks } from './admin/blocks';
 
 export { startServer, createRequestHandler } from './app';
 export { ensureDemoAccount } from './demo-account';
@@ -85,9 +88,12 @@ Commands:
   rotate-data-key
   rotate-encryption-key [--grace SECONDS]
   retire-encryption-keys
+  blocks list
+  blocks clear [--ip IP] [--key KEY_ID]
 
 Environment: DATABASE_URL (PostgreSQL instead of PGlite), CARDVAULT_KEK / CARDVAULT_KEK_FILE,
-PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS.`;
+PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS, CARDVAULT_PG_SCHEMA,
+CARDVAULT_TRUST_PROXY (number of proxies in front, or their CIDRs).`;
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -96,7 +102,7 @@ function print(value: unknown): void {
 async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Promise<T>): Promise<T> {
   const env = process.env;
   const dataDir = flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault';
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir });
+  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}), dataDir });
   try {
     // Admin commands log to stderr so stdout stays machine-readable JSON.
     const vault = await Vault.create({ store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) });
@@ -104,6 +110,11 @@ async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Pr
   } finally {
     await store.close();
   }
+}
+
+/** CARDVAULT_PG_SCHEMA: the PostgreSQL schema to use (created if missing); default the search_path. */
+function pgSchema(env: NodeJS.ProcessEnv): { schema?: string } {
+  return env.CARDVAULT_PG_SCHEMA ? { schema: env.CARDVAULT_PG_SCHEMA } : {};
 }
 
 async function resolveAccount(vault: Vault, p: Parsed): Promise<string> {
@@ -137,9 +148,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           port,
           host,
           dataDir,
-          ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+          ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}),
           ...(ttl !== undefined && Number.isFinite(ttl) ? { tokenTtlSeconds: ttl } : {}),
-          ...(env.CARDVAULT_TRUST_PROXY === '1' ? { trustProxy: true } : {}),
+          ...(env.CARDVAULT_TRUST_PROXY ? { trustProxy: env.CARDVAULT_TRUST_PROXY } : {}),
           ...(env.CARDVAULT_RATE_LIMIT === 'off' ? { abuse: { perIp: false, perKey: false, cardTesting: false } } : {}),
         });
         // One plain line a supervisor (or the crash test) can wait for.
@@ -202,6 +213,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'retire-encryption-keys':
         return await withVault(p, async (vault) => {
           print({ retired: await vault.retireEncryptionKeys() });
+          return 0;
+        });
+      case 'blocks':
+        return await withVault(p, async (vault, store) => {
+          if (sub === 'list') print(await listBlocks({ vault, store }, {}));
+          else if (sub === 'clear') print(await clearBlocks({ vault, store }, { ip: flag(p, 'ip'), key: flag(p, 'key') }));
+          else throw new UsageError('blocks needs list or clear.');
           return 0;
         });
       case undefined:
