@@ -13,7 +13,7 @@
  */
 import { RetryAfterError } from './http/errors';
 import type { Logger } from './log';
-import type { AbuseStore, BlockRow, Count, Scope } from './store/abuse';
+import type { AbuseStore, BlockRow, BucketSpec, Count, Scope } from './store/abuse';
 
 export interface BucketLimit {
   /** Sustained requests per second. */
@@ -102,6 +102,13 @@ export interface BlockView {
 }
 
 const PURGE_EVERY_MS = 60_000;
+/**
+ * A refusal from the shared store is remembered by this process for at most this long, so a
+ * refused client's flood costs no database trip and no decryption; never longer, so a block lifted
+ * by the operator in another process is lifted here within a second.
+ */
+const REFUSAL_MEMO_MS = 1_000;
+const MAX_MEMO = 10_000;
 
 export const scopes = {
   ip: (ip: string): Scope => ({ scope: `ip:${ip}`, ip, principal: null }),
@@ -119,6 +126,7 @@ export class Abuse {
   private readonly perKey: BucketLimit | false;
   private readonly ct: CardTestingLimits | false;
   private lastPurge = 0;
+  private readonly refusals = new Map<string, { until: number; endsAt: number; code: 'rate_limited' | 'card_testing_suspected' }>();
 
   constructor(
     options: AbuseOptions,
@@ -143,9 +151,25 @@ export class Abuse {
     void this.store.purge(now, this.win(now), memory).catch((error: unknown) => this.log.warn('abuse_purge_failed', { message: String(error) }));
   }
 
-  private throwIfLimited(wait: number, block: BlockRow | null, now: number): void {
-    if (block !== null) throw new RetryAfterError('card_testing_suspected', Math.max(1, Math.ceil((block.until - now) / 1000)));
-    if (wait > 0) throw new RetryAfterError('rate_limited', wait);
+  private throwIfLimited(wait: number, block: BlockRow | null, now: number, memo?: string): void {
+    let error: RetryAfterError | null = null;
+    if (block !== null) error = new RetryAfterError('card_testing_suspected', Math.max(1, Math.ceil((block.until - now) / 1000)));
+    else if (wait > 0) error = new RetryAfterError('rate_limited', wait);
+    if (error === null) return;
+    // A blocked card says nothing about the caller's next card: only caller refusals are memoized.
+    if (memo !== undefined && (block === null || kindOf(block.scope) !== 'card')) {
+      if (this.refusals.size >= MAX_MEMO) this.refusals.clear();
+      this.refusals.set(memo, {
+        until: now + Math.min(REFUSAL_MEMO_MS, error.retryAfter * 1000),
+        endsAt: now + error.retryAfter * 1000,
+        code: error.code as 'rate_limited' | 'card_testing_suspected',
+      });
+    }
+    throw error;
+  }
+
+  private memoKey(c: Caller): string {
+    return `${c.ip} ${c.principal}`;
   }
 
   /** The per-IP bucket, taken by every route but POST /v1/tokens (which gates itself in one trip). */
@@ -166,19 +190,30 @@ export class Abuse {
   }
 
   /**
-   * Before a tokenization does any work: the IP and key buckets and any block on this IP, this key
-   * or this (IP, key), in one round trip.
+   * Before a tokenization reads the card: refuses at once (no database trip) a caller this process
+   * was told to refuse less than a second ago. The shared checks run in {@link admit}.
    */
-  async gateTokenization(c: Caller): Promise<void> {
+  gateTokenization(c: Caller): void {
     const now = this.now();
     this.maybePurge(now);
-    const buckets = [];
+    const memo = this.refusals.get(this.memoKey(c));
+    if (memo === undefined) return;
+    if (memo.until > now) throw new RetryAfterError(memo.code, Math.max(1, Math.ceil((memo.endsAt - now) / 1000)));
+    this.refusals.delete(this.memoKey(c));
+  }
+
+  private buckets(c: Caller): BucketSpec[] {
+    const buckets: BucketSpec[] = [];
     if (this.perIp !== false) buckets.push({ name: `ip:${c.ip}`, ...this.perIp });
     if (this.perKey !== false) buckets.push({ name: `key:${c.principal}`, ...this.perKey });
-    const blockScopes = this.ct === false ? [] : [scopes.ip(c.ip), scopes.key(c.principal), scopes.ipKey(c.ip, c.principal)].map((s) => s.scope);
-    if (buckets.length === 0 && blockScopes.length === 0) return;
-    const r = await this.store.gate(buckets, blockScopes, now);
-    this.throwIfLimited(r.bucketWait, r.block, now);
+    return buckets;
+  }
+
+  private blockScopes(c: Caller, fingerprint?: string): string[] {
+    if (this.ct === false) return [];
+    const list = [scopes.ip(c.ip), scopes.key(c.principal), scopes.ipKey(c.ip, c.principal)].map((s) => s.scope);
+    if (fingerprint !== undefined) list.push(scopes.card(fingerprint).scope);
+    return list;
   }
 
   private callerScopes(c: Caller): Scope[] {
@@ -230,24 +265,35 @@ export class Abuse {
   }
 
   /**
-   * After the card is fingerprinted: counts it as seen by this IP, key and (IP, key). A card new to
-   * a scope that takes it past its distinct-card limit blocks that scope and refuses this request;
-   * so does a blocked card.
+   * Once the card is fingerprinted, in one round trip: the IP and key buckets, any block on this
+   * IP, key, (IP, key) or card, and the card counted as seen by this IP, key and (IP, key). A card
+   * new to a scope that takes it past its distinct-card limit blocks that scope and refuses this
+   * request.
    */
-  async seeCard(c: Caller, fingerprint: string): Promise<void> {
-    if (this.ct === false) return;
+  async admit(c: Caller, fingerprint: string): Promise<void> {
     const now = this.now();
-    const card = scopes.card(fingerprint);
-    const { counts, cardBlock } = await this.store.seeCard(this.callerScopes(c), fingerprint, card.scope, this.win(now), now);
-    let block = cardBlock;
-    for (const count of counts) {
+    const buckets = this.buckets(c);
+    if (this.ct === false) {
+      if (buckets.length > 0) this.throwIfLimited((await this.store.gate(buckets, [], now)).bucketWait, null, now, this.memoKey(c));
+      return;
+    }
+    const r = await this.store.admit({
+      buckets,
+      blockScopes: this.blockScopes(c, fingerprint),
+      scopes: this.callerScopes(c),
+      fingerprint,
+      win: this.win(now),
+      now,
+    });
+    let block = r.block;
+    for (const count of r.counts) {
       const max = this.limitFor(count, 'cards');
       if (count.n > max) {
         const row = await this.impose(count, `more than ${max} distinct cards in ${this.ct.windowSeconds} s`, now);
         if (block === null || row.until > block.until) block = row;
       }
     }
-    this.throwIfLimited(0, block, now);
+    this.throwIfLimited(r.bucketWait, block, now, this.memoKey(c));
   }
 
   private async failed(counts: readonly Count[], what: string, now: number): Promise<void> {
@@ -257,10 +303,19 @@ export class Abuse {
     }
   }
 
-  /** A failed card validation: counted against the IP, the key and the (IP, key). */
+  /**
+   * A failed card validation: takes the buckets and checks blocks (a refused caller gets its 429
+   * rather than the validation error), then counts the failure against the IP, key and (IP, key).
+   */
   async recordValidationFailure(c: Caller): Promise<void> {
-    if (this.ct === false) return;
     const now = this.now();
+    const buckets = this.buckets(c);
+    const blockScopes = this.blockScopes(c);
+    if (buckets.length > 0 || blockScopes.length > 0) {
+      const r = await this.store.gate(buckets, blockScopes, now);
+      this.throwIfLimited(r.bucketWait, r.block, now, this.memoKey(c));
+    }
+    if (this.ct === false) return;
     await this.failed(await this.store.addFailure(this.callerScopes(c), this.win(now)), 'failed validations and declines', now);
   }
 
@@ -299,6 +354,7 @@ export class Abuse {
 
   /** Clears the blocks (and counters) of an IP, a key, both, or (no filter) all; returns how many blocks. */
   async clearBlocks(filter: { ip?: string; key?: string }): Promise<number> {
+    this.refusals.clear();
     return this.store.clear({
       ...(filter.ip !== undefined ? { ip: filter.ip } : {}),
       ...(filter.key !== undefined ? { principal: filter.key } : {}),

@@ -154,9 +154,9 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     ctx.setCorsAllowed(false);
     throw new CardvaultError('origin_not_allowed');
   }
-  // The IP and key buckets, and any block on this IP, key or (IP, key): one round trip.
+  // A caller refused within the last second is refused again before any work (no database trip).
   const who = { ip: ctx.ip, principal: caller.principal };
-  await vault.abuse.gateTokenization(who);
+  vault.abuse.gateTokenization(who);
 
   const nowMs = vault.now();
   let card: SealedCard;
@@ -179,8 +179,9 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     vault.envelope.seal(JSON.stringify(card), aadFor('tokens', id)),
     idempotencyKey === undefined ? Promise.resolve('') : vault.requestHash(caller.accountId, canonical),
   ]);
-  // Distinct cards per IP, key and (IP, key): what a bot testing cards cannot help varying.
-  await vault.abuse.seeCard(who, fingerprint);
+  // Buckets, blocks, and distinct cards per IP, key and (IP, key) — what a bot testing cards
+  // cannot help varying — in one round trip.
+  await vault.abuse.admit(who, fingerprint);
 
   const token: TokenRow = {
     id,

@@ -54,6 +54,15 @@ export interface Count {
   n: number;
 }
 
+export interface AdmitInput {
+  buckets: readonly BucketSpec[];
+  blockScopes: readonly string[];
+  scopes: readonly Scope[];
+  fingerprint: string;
+  win: number;
+  now: number;
+}
+
 export interface BlockInput {
   scope: Scope;
   reason: string;
@@ -68,10 +77,12 @@ export interface AbuseStore {
   /** Takes one token from each bucket and finds the live block among `scopes`: one round trip. */
   gate(buckets: readonly BucketSpec[], scopes: readonly string[], now: number): Promise<GateResult>;
   /**
-   * Records that `scopes` tokenized `fingerprint` in window `win`; returns the distinct-card count
-   * of each scope for which the card was new in the window, and the card's live block if any.
+   * A tokenization, once its card is fingerprinted, in one round trip: takes one token from each
+   * bucket, records that `scopes` tokenized `fingerprint` in window `win`, and returns the
+   * distinct-card count of each scope for which the card was new in the window and the live block
+   * among `blockScopes` that ends last.
    */
-  seeCard(scopes: readonly Scope[], fingerprint: string, cardScope: string, win: number, now: number): Promise<{ counts: Count[]; cardBlock: BlockRow | null }>;
+  admit(input: AdmitInput): Promise<GateResult & { counts: Count[] }>;
   /**
    * Counts one failure on each scope and, with `fingerprint`, on every scope that tokenized that card
    * in the window (a decline is reported by the merchant's server, not by the browser that sent the
@@ -144,17 +155,18 @@ export class MemoryAbuseStore implements AbuseStore {
     return { scope: c.scope, ip: c.ip, principal: c.principal, n: c.n };
   }
 
-  async seeCard(scopes: readonly Scope[], fingerprint: string, cardScope: string, win: number, now: number): Promise<{ counts: Count[]; cardBlock: BlockRow | null }> {
+  async admit(a: AdmitInput): Promise<GateResult & { counts: Count[] }> {
+    const gate = await this.gate(a.buckets, a.blockScopes, a.now);
     const counts: Count[] = [];
-    for (const s of scopes) {
-      const id = `${s.scope}\u0000${fingerprint}`;
+    for (const s of a.scopes) {
+      const id = `${s.scope}\u0000${a.fingerprint}`;
       const prev = this.seen.get(id);
-      if (prev && prev.win >= win) continue;
-      if (!prev && this.seen.size >= MAX_ENTRIES) this.purgeWindows(win);
-      this.seen.set(id, { win, scope: s });
-      counts.push(this.bump(s, 'cards', win));
+      if (prev && prev.win >= a.win) continue;
+      if (!prev && this.seen.size >= MAX_ENTRIES) this.purgeWindows(a.win);
+      this.seen.set(id, { win: a.win, scope: s });
+      counts.push(this.bump(s, 'cards', a.win));
     }
-    return { counts, cardBlock: this.liveBlock([cardScope], now) };
+    return { ...gate, counts };
   }
 
   async addFailure(scopes: readonly Scope[], win: number, fingerprint?: string): Promise<Count[]> {
@@ -209,8 +221,7 @@ export class MemoryAbuseStore implements AbuseStore {
 const REFILL = 'LEAST(EXCLUDED.burst, o.tokens + GREATEST(0, EXCLUDED.at - o.at) * EXCLUDED.rate / 1000.0)';
 
 // Buckets are upserted in name order, so two statements never wait on each other's rows crosswise.
-const GATE = `
-WITH b AS (
+const BUCKETS_CTE = `b AS (
   INSERT INTO abuse_buckets AS o (name, tokens, at, rate, burst, ok)
   SELECT n, burst - 1, $4::bigint, rate, burst, true FROM unnest($1::text[], $2::float8[], $3::float8[]) AS x(n, rate, burst)
   ON CONFLICT (name) DO UPDATE SET
@@ -218,28 +229,35 @@ WITH b AS (
     tokens = ${REFILL} - CASE WHEN ${REFILL} >= 1 THEN 1 ELSE 0 END,
     at = GREATEST(o.at, EXCLUDED.at), rate = EXCLUDED.rate, burst = EXCLUDED.burst
   RETURNING name, ok, tokens, rate
-)
+)`;
+
+const GATE = `
+WITH ${BUCKETS_CTE}
 SELECT 'bucket' AS t, name AS scope, ok, tokens, rate, NULL::text AS ip, NULL::text AS principal, NULL::text AS reason, 0 AS level, 0::bigint AS until, 0::bigint AS created_at FROM b
 UNION ALL
 SELECT 'block', scope, false, 0, 0, ip, principal, reason, level, until, created_at FROM abuse_blocks WHERE scope = ANY($5::text[]) AND until > $4::bigint`;
 
-const SEE_CARD = `
-WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS x(scope, ip, principal)),
+// $1-$3 buckets, $4 now, $5 block scopes (as GATE); $6-$8 scopes, $9 fingerprint, $10 window.
+const ADMIT = `
+WITH ${BUCKETS_CTE},
+x AS (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]) AS x(scope, ip, principal)),
 s AS (
-  INSERT INTO abuse_seen AS o (scope, fingerprint, win, ip, principal)
-  SELECT scope, $4, $5::bigint, ip, principal FROM x
-  ON CONFLICT (scope, fingerprint) DO UPDATE SET win = EXCLUDED.win WHERE o.win < EXCLUDED.win
+  INSERT INTO abuse_seen (scope, fingerprint, win, ip, principal)
+  SELECT scope, $9, $10::bigint, ip, principal FROM x
+  ON CONFLICT (scope, fingerprint, win) DO NOTHING
   RETURNING scope
 ),
 c AS (
   INSERT INTO abuse_counts AS o (scope, kind, ip, principal, win, n)
-  SELECT x.scope, 'cards', x.ip, x.principal, $5::bigint, 1 FROM x JOIN s ON s.scope = x.scope
+  SELECT x.scope, 'cards', x.ip, x.principal, $10::bigint, 1 FROM x JOIN s ON s.scope = x.scope
   ON CONFLICT (scope, kind) DO UPDATE SET n = CASE WHEN o.win >= EXCLUDED.win THEN o.n + 1 ELSE 1 END, win = GREATEST(o.win, EXCLUDED.win)
   RETURNING scope, ip, principal, n
 )
-SELECT 'count' AS t, scope, ip, principal, n, NULL::text AS reason, 0 AS level, 0::bigint AS until, 0::bigint AS created_at FROM c
+SELECT 'bucket' AS t, name AS scope, ok, tokens, rate, NULL::text AS ip, NULL::text AS principal, 0 AS n, NULL::text AS reason, 0 AS level, 0::bigint AS until, 0::bigint AS created_at FROM b
 UNION ALL
-SELECT 'block', scope, ip, principal, 0, reason, level, until, created_at FROM abuse_blocks WHERE scope = $6 AND until > $7::bigint`;
+SELECT 'count', scope, false, 0, 0, ip, principal, n, NULL, 0, 0, 0 FROM c
+UNION ALL
+SELECT 'block', scope, false, 0, 0, ip, principal, 0, reason, level, until, created_at FROM abuse_blocks WHERE scope = ANY($5::text[]) AND until > $4::bigint`;
 
 const ADD_FAILURE = `
 WITH x AS (
@@ -285,36 +303,35 @@ function columns(scopes: readonly Scope[]): [string[], (string | null)[], (strin
   return [scopes.map((s) => s.scope), scopes.map((s) => s.ip), scopes.map((s) => s.principal)];
 }
 
+function bucketColumns(buckets: readonly BucketSpec[]): [string[], number[], number[]] {
+  const sorted = [...buckets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [sorted.map((b) => b.name), sorted.map((b) => b.rate), sorted.map((b) => b.burst)];
+}
+
+function read(rows: Record<string, unknown>[]): GateResult & { counts: Count[] } {
+  let wait = 0;
+  let block: BlockRow | null = null;
+  const counts: Count[] = [];
+  for (const r of rows) {
+    if (r.t === 'bucket') {
+      if (r.ok !== true) wait = Math.max(wait, Math.max(1, Math.ceil((1 - num(r.tokens)) / num(r.rate))));
+    } else if (r.t === 'count') counts.push(toCount(r));
+    else if (block === null || num(r.until) > block.until) block = toBlock(r);
+  }
+  return { bucketWait: wait, block, counts };
+}
+
 /** The abuse state in the database: shared by every vault process on it. */
 export class SqlAbuseStore implements AbuseStore {
   constructor(private readonly db: Db) {}
 
   async gate(buckets: readonly BucketSpec[], scopes: readonly string[], now: number): Promise<GateResult> {
-    const sorted = [...buckets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const rows = await this.db.query(
-      GATE,
-      [sorted.map((b) => b.name), sorted.map((b) => b.rate), sorted.map((b) => b.burst), now, scopes],
-      'abuse_gate',
-    );
-    let wait = 0;
-    let block: BlockRow | null = null;
-    for (const r of rows) {
-      if (r.t === 'bucket') {
-        if (r.ok !== true) wait = Math.max(wait, Math.max(1, Math.ceil((1 - num(r.tokens)) / num(r.rate))));
-      } else if (block === null || num(r.until) > block.until) block = toBlock(r);
-    }
-    return { bucketWait: wait, block };
+    const { bucketWait, block } = read(await this.db.query(GATE, [...bucketColumns(buckets), now, scopes], 'abuse_gate'));
+    return { bucketWait, block };
   }
 
-  async seeCard(scopes: readonly Scope[], fingerprint: string, cardScope: string, win: number, now: number): Promise<{ counts: Count[]; cardBlock: BlockRow | null }> {
-    const rows = await this.db.query(SEE_CARD, [...columns(scopes), fingerprint, win, cardScope, now], 'abuse_see_card');
-    const counts: Count[] = [];
-    let cardBlock: BlockRow | null = null;
-    for (const r of rows) {
-      if (r.t === 'count') counts.push(toCount(r));
-      else cardBlock = toBlock(r);
-    }
-    return { counts, cardBlock };
+  async admit(a: AdmitInput): Promise<GateResult & { counts: Count[] }> {
+    return read(await this.db.query(ADMIT, [...bucketColumns(a.buckets), a.now, a.blockScopes, ...columns(a.scopes), a.fingerprint, a.win], 'abuse_admit'));
   }
 
   async addFailure(scopes: readonly Scope[], win: number, fingerprint?: string): Promise<Count[]> {

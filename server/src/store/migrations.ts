@@ -160,9 +160,11 @@ export const MIGRATIONS: readonly Migration[] = [
         win bigint NOT NULL,
         ip text,
         principal text,
-        PRIMARY KEY (scope, fingerprint)
+        -- The window is in the key: a card seen again in the same window is a plain conflict
+        -- (ON CONFLICT DO NOTHING takes no row lock), the hot path of a shopper retrying a card.
+        PRIMARY KEY (scope, fingerprint, win)
       )`,
-      `CREATE INDEX abuse_seen_fingerprint ON abuse_seen (fingerprint)`,
+      `CREATE INDEX abuse_seen_fingerprint ON abuse_seen (fingerprint, win)`,
       `CREATE UNLOGGED TABLE abuse_counts (
         scope text NOT NULL,
         kind text NOT NULL,
