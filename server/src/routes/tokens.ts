@@ -4,6 +4,7 @@ import { aadFor } from '../crypto/envelope';
 import { decryptCardPayload } from '../crypto/jwe-keys';
 import { newId } from '../crypto/random';
 import { readParams, requireSecretKey, takeKeyBudget, type RequestContext } from '../http/context';
+import { RetryAfterError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import { ORIGIN, str, type Params, type Spec } from '../http/params';
 import type { TokenRow } from '../store/types';
@@ -141,8 +142,22 @@ async function readCard(ctx: RequestContext, params: Params, caller: Caller): Pr
   return card;
 }
 
-/** POST /v1/tokens — public: authenticated by a publishable key or a client token in the body. */
+/**
+ * POST /v1/tokens — public: authenticated by a publishable key or a client token in the body.
+ * The route takes its per-IP bucket itself, with its other limits, in one statement (`admit`, or
+ * the failure path); a request refused before either (bad key, bad parameters) takes it here.
+ */
 export async function createToken(ctx: RequestContext): Promise<void> {
+  const state = { gated: false };
+  try {
+    await tokenize(ctx, state);
+  } catch (error) {
+    if (!state.gated && !(error instanceof RetryAfterError)) await ctx.vault.abuse.checkIp(ctx.ip);
+    throw error;
+  }
+}
+
+async function tokenize(ctx: RequestContext, state: { gated: boolean }): Promise<void> {
   const { vault } = ctx;
   const params = await readParams(ctx, TOKEN_SPEC);
   const caller = await authenticate(ctx, params);
@@ -166,7 +181,10 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     checked = validateCard(card, new Date(nowMs));
   } catch (error) {
     // Failed card validations are what card testing looks like: counted against IP, key and both.
-    if (isCardvaultError(error) && error.type === 'validation_error') await vault.abuse.recordValidationFailure(who);
+    if (isCardvaultError(error) && error.type === 'validation_error') {
+      state.gated = true;
+      await vault.abuse.recordValidationFailure(who);
+    }
     throw error;
   }
   card.number = checked.number;
@@ -181,6 +199,7 @@ export async function createToken(ctx: RequestContext): Promise<void> {
   ]);
   // Buckets, blocks, and distinct cards per IP, key and (IP, key) — what a bot testing cards
   // cannot help varying — in one round trip.
+  state.gated = true;
   await vault.abuse.admit(who, fingerprint);
 
   const token: TokenRow = {
