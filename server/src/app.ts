@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CardvaultError, isCardvaultError } from '../../src/errors';
 import { newId } from './crypto/random';
-import { rateLimited, type RequestContext } from './http/context';
+import type { RequestContext } from './http/context';
 import { ChargeDeclinedError, RetryAfterError } from './http/errors';
-import { applyCors, clientIp, errorBody, sendJson } from './http/respond';
+import { clientIp, parseTrustProxy, type TrustProxy } from './http/client-ip';
+import { applyCors, errorBody, sendJson } from './http/respond';
 import { describeError } from './log';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './routes/api-keys';
 import { createCharge, retrieveCharge } from './routes/charges';
@@ -25,11 +26,13 @@ interface Route {
   /** Public routes are CORS-enabled browser endpoints; the others are secret-key only. */
   public: boolean;
   handler: Handler;
+  /** The handler takes the per-IP bucket itself (with its other limits, in one round trip). */
+  gatesItself?: boolean;
 }
 
 const ID = '([A-Za-z0-9_]{1,64})';
 const ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: /^\/v1\/tokens$/, name: 'POST /v1/tokens', public: true, handler: createToken },
+  { method: 'POST', pattern: /^\/v1\/tokens$/, name: 'POST /v1/tokens', public: true, handler: createToken, gatesItself: true },
   { method: 'GET', pattern: /^\/v1\/encryption_keys$/, name: 'GET /v1/encryption_keys', public: true, handler: listEncryptionKeys },
   { method: 'GET', pattern: new RegExp(`^/v1/tokens/${ID}$`), name: 'GET /v1/tokens/{id}', public: false, handler: retrieveToken },
   { method: 'POST', pattern: /^\/v1\/charges$/, name: 'POST /v1/charges', public: false, handler: createCharge },
@@ -45,18 +48,23 @@ const ROUTES: readonly Route[] = [
 const PREFLIGHT_MAX_AGE = '7200';
 
 export interface AppOptions {
-  /** Use the first X-Forwarded-For address as the client IP (only behind a trusted proxy). */
-  trustProxy?: boolean;
+  /**
+   * Proxies trusted to append to X-Forwarded-For (http/client-ip.ts): a number of hops (`true` is
+   * 1), or comma-separated CIDRs. Default none: the socket's peer is the client.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 /** The vault's request handler (node:http). */
 export function createRequestHandler(vault: Vault, options: AppOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const t = options.trustProxy;
+  const trust = t === undefined || t === false ? null : t === true ? { hops: 1 } : parseTrustProxy(String(t));
   return (req, res) => {
-    void handle(vault, options, req, res);
+    void handle(vault, trust, req, res);
   };
 }
 
-async function handle(vault: Vault, options: AppOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(vault: Vault, trust: TrustProxy | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const requestId = newId('req', 20);
   res.setHeader('Request-Id', requestId);
@@ -74,7 +82,7 @@ async function handle(vault: Vault, options: AppOptions, req: IncomingMessage, r
     res,
     vault,
     requestId,
-    ip: clientIp(req, options.trustProxy ?? false),
+    ip: clientIp(req, trust),
     origin,
     pathParams: route ? (route.pattern.exec(path)?.slice(1) ?? []) : [],
     logFields: {},
@@ -102,8 +110,7 @@ async function handle(vault: Vault, options: AppOptions, req: IncomingMessage, r
     if (!route) {
       throw new CardvaultError('resource_missing', { message: candidates.length ? 'Method not allowed on this path.' : 'No such endpoint.' });
     }
-    const wait = vault.abuse.checkIp(ctx.ip);
-    if (wait > 0) throw rateLimited(wait);
+    if (route.gatesItself !== true) await vault.abuse.checkIp(ctx.ip);
     await route.handler(ctx);
   } catch (error) {
     const extra: Record<string, unknown> = {};
@@ -139,6 +146,8 @@ export interface StartServerOptions extends AppOptions, Omit<VaultOptions, 'stor
   /** An open store; otherwise one is opened from `databaseUrl` or `dataDir` (and closed on close()). */
   store?: Store;
   databaseUrl?: string;
+  /** With `databaseUrl`: the schema to use (env CARDVAULT_PG_SCHEMA in the CLI). */
+  schema?: string;
   dataDir?: string;
 }
 
@@ -168,10 +177,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.store ??
     (await openStore({
       ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.schema !== undefined ? { schema: options.schema } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     }));
   // What is not about listening or storage is the vault's own (clock, KEK, log, limits, frame origins).
-  const { port: _port, host: _host, store: _store, databaseUrl: _db, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
+  const { port: _port, host: _host, store: _store, databaseUrl: _db, schema: _schema, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
   const vault = await Vault.create({ ...vaultOptions, store });
   await vault.ensureEncryptionKey();
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));

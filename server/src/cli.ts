@@ -13,6 +13,8 @@
  *   rotate-data-key                                   re-encrypt everything under a new data key
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
+ *   blocks list                                       live card-testing blocks
+ *   blocks clear [--ip IP] [--key KEY_ID]             clear blocks (all without a filter)
  *
  * With PGlite (the default) only one process may open a data directory: administer a running
  * vault through its HTTP API, or stop it first. Against PostgreSQL the commands run beside it.
@@ -26,6 +28,7 @@ import { Vault } from './vault';
 import { AdminArgumentError, type AdminOperation } from './admin/context';
 import { createKey, listKeys, revokeKey, rollKey } from './admin/keys';
 import { claimOrigin, listOrigins, releaseOrigin } from './admin/origins';
+import { clearBlocks, listBlocks } from './admin/blocks';
 
 export { startServer, createRequestHandler } from './app';
 export { ensureDemoAccount } from './demo-account';
@@ -93,9 +96,12 @@ Commands:
   rotate-data-key
   rotate-encryption-key [--grace SECONDS]
   retire-encryption-keys
+  blocks list
+  blocks clear [--ip IP] [--key KEY_ID]
 
 Environment: DATABASE_URL (PostgreSQL instead of PGlite), CARDVAULT_KEK / CARDVAULT_KEK_FILE,
-PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS.`;
+PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS, CARDVAULT_PG_SCHEMA,
+CARDVAULT_TRUST_PROXY (number of proxies in front, or their CIDRs).`;
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -104,7 +110,7 @@ function print(value: unknown): void {
 async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Promise<T>): Promise<T> {
   const env = process.env;
   const dataDir = flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault';
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir });
+  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}), dataDir });
   try {
     // Admin commands log to stderr so stdout stays machine-readable JSON.
     const vault = await Vault.create({ store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) });
@@ -112,6 +118,11 @@ async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Pr
   } finally {
     await store.close();
   }
+}
+
+/** CARDVAULT_PG_SCHEMA: the PostgreSQL schema to use (created if missing); default the search_path. */
+function pgSchema(env: NodeJS.ProcessEnv): { schema?: string } {
+  return env.CARDVAULT_PG_SCHEMA ? { schema: env.CARDVAULT_PG_SCHEMA } : {};
 }
 
 /** Runs an operator action (admin/) on the store, with the flags as its arguments. */
@@ -126,6 +137,7 @@ async function runOperation(p: Parsed, operation: AdminOperation, extra: Record<
 
 const KEY_OPERATIONS: Record<string, AdminOperation> = { create: createKey, list: listKeys, revoke: revokeKey, roll: rollKey };
 const ORIGIN_OPERATIONS: Record<string, AdminOperation> = { claim: claimOrigin, list: listOrigins, release: releaseOrigin };
+const BLOCK_OPERATIONS: Record<string, AdminOperation> = { list: listBlocks, clear: clearBlocks };
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -149,9 +161,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           port,
           host,
           dataDir,
-          ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+          ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}),
           ...(ttl !== undefined && Number.isFinite(ttl) ? { tokenTtlSeconds: ttl } : {}),
-          ...(env.CARDVAULT_TRUST_PROXY === '1' ? { trustProxy: true } : {}),
+          ...(env.CARDVAULT_TRUST_PROXY ? { trustProxy: env.CARDVAULT_TRUST_PROXY } : {}),
           ...(env.CARDVAULT_RATE_LIMIT === 'off' ? { abuse: { perIp: false, perKey: false, cardTesting: false } } : {}),
         });
         // One plain line a supervisor (or the crash test) can wait for.
@@ -198,6 +210,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           print({ retired: await vault.retireEncryptionKeys() });
           return 0;
         });
+      case 'blocks': {
+        const operation = sub !== undefined && Object.hasOwn(BLOCK_OPERATIONS, sub) ? BLOCK_OPERATIONS[sub] : undefined;
+        if (!operation) throw new UsageError('blocks needs list or clear.');
+        return await runOperation(p, operation, {});
+      }
       case undefined:
       case 'help':
         process.stdout.write(`${USAGE}\n`);

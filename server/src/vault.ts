@@ -84,7 +84,7 @@ export class Vault {
   ) {
     this.now = options.now ?? Date.now;
     this.log = logger;
-    this.abuse = new Abuse(options.abuse ?? {}, this.now);
+    this.abuse = new Abuse(options.abuse ?? {}, this.now, store.abuse, logger);
     this.tokenTtlMs = (options.tokenTtlSeconds ?? 900) * 1000;
     const frames = options.frameOrigins ?? (options.env ?? process.env).CARDVAULT_FRAME_ORIGINS?.split(',') ?? [];
     this.frameOrigins = new Set(frames.map((o) => o.trim()).filter(Boolean));

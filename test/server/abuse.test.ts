@@ -27,6 +27,16 @@ describe('abuse controls', () => {
     expect((await postForm(url, cardForm(v.keys.publishableKey))).status).toBe(200);
   });
 
+  it('rate-limits per client IP a tokenization refused before its card is read (bad key)', async () => {
+    v = await startTestVault(pglite, { abuse: { perIp: { rate: 1, burst: 3 }, perKey: false, cardTesting: false } });
+    const url = `${v.url}/v1/tokens`;
+    const bad = cardForm('pk_test_doesnotexist000000000000');
+    for (let i = 0; i < 3; i++) expect((await postForm(url, bad)).body.error.code).toBe('api_key_invalid');
+    const limited = await postForm(url, bad);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+  });
+
   it('rate-limits per key', async () => {
     v = await startTestVault(pglite, { abuse: { perIp: false, perKey: { rate: 1, burst: 2 }, cardTesting: false } });
     const url = `${v.url}/v1/tokens`;

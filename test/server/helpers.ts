@@ -69,7 +69,7 @@ export const FRAME_ORIGIN = 'https://js.cardvault.test';
 
 export const NO_ABUSE: AbuseOptions = { perIp: false, perKey: false, cardTesting: false };
 
-export async function startTestVault(backend: Backend, options: { abuse?: AbuseOptions; tokenTtlSeconds?: number } = {}): Promise<TestVault> {
+export async function startTestVault(backend: Backend, options: { abuse?: AbuseOptions; tokenTtlSeconds?: number; trustProxy?: number | string } = {}): Promise<TestVault> {
   const { store, dispose } = await backend.open();
   const clock = { now: Date.now() };
   const logs: LogEntry[] = [];
@@ -80,6 +80,7 @@ export async function startTestVault(backend: Backend, options: { abuse?: AbuseO
     log: (e) => logs.push(e),
     abuse: options.abuse ?? NO_ABUSE,
     frameOrigins: [FRAME_ORIGIN],
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
   });
   const keys = await ensureDemoAccount(server.vault, { liveOrigins: ['https://shop.example'] });

@@ -57,10 +57,9 @@ export async function requireSecretKey(ctx: RequestContext): Promise<ApiKeyRow> 
   return key;
 }
 
-/** Refuses a request on the secret-key's rate bucket. */
-export function takeKeyBudget(ctx: RequestContext, bucket: string): void {
-  const wait = ctx.vault.abuse.checkKey(bucket);
-  if (wait > 0) throw rateLimited(wait);
+/** Refuses a request on the secret-key's rate bucket (429 rate_limited with Retry-After). */
+export async function takeKeyBudget(ctx: RequestContext, bucket: string): Promise<void> {
+  await ctx.vault.abuse.checkKey(bucket);
 }
 
 export function rateLimited(seconds: number): RetryAfterError {

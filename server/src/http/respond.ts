@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { CATALOGUE, CardvaultError, isCardvaultError } from '../../../src/errors';
 
 /** Public (browser) responses expose these to the SDK's JavaScript. */
@@ -48,13 +48,4 @@ export function errorBody(error: unknown, requestId: string, extra: Record<strin
   const body: ErrorBody = { error: { type: entry.type, code: e.code, message: e.message, request_id: requestId, ...extra } };
   if (e.param !== undefined) body.error.param = e.param;
   return { status: entry.status || 500, body };
-}
-
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }

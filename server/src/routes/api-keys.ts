@@ -15,7 +15,7 @@ const REVOKE_SPEC: Spec = { cascade: { max: 5, pattern: /^(true|false)$/, messag
 /** GET /v1/api_keys — every key of the caller's account and mode (secrets are never shown again). */
 export async function listApiKeys(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const now = ctx.vault.now();
   const rows = (await ctx.vault.store.listApiKeys(key.accountId)).filter((k) => k.livemode === key.livemode);
   sendJson(ctx.res, 200, { object: 'list', data: rows.map((k) => renderApiKey(k, now)) });
@@ -27,7 +27,7 @@ export async function listApiKeys(ctx: RequestContext): Promise<void> {
  */
 export async function createApiKey(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const params = await readParams(ctx, CREATE_SPEC);
   const type = required(params, 'type') as 'publishable' | 'secret';
   const origins = list(params, 'allowed_origins') ?? null;
@@ -46,7 +46,7 @@ export async function createApiKey(ctx: RequestContext): Promise<void> {
  */
 export async function revokeApiKey(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const params = await readParams(ctx, REVOKE_SPEC);
   const { key: row, cascaded } = await ctx.vault.revokeApiKey(key.accountId, ctx.pathParams[0]!, {
     actor: { kind: 'key', key },
@@ -58,7 +58,7 @@ export async function revokeApiKey(ctx: RequestContext): Promise<void> {
 /** POST /v1/api_keys/{id}/roll — a publishable key: a new one now; the old one works for grace_seconds more. */
 export async function rollApiKey(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const params = await readParams(ctx, ROLL_SPEC);
   const grace = int(params, 'grace_seconds', 0, 30 * 86_400) ?? 0;
   const { old, created } = await ctx.vault.rollApiKey(key.accountId, ctx.pathParams[0]!, grace, { kind: 'key', key });

@@ -2,7 +2,7 @@ import { CATALOGUE, CardvaultError, type ErrorCode } from '../../../src/errors';
 import { aadFor } from '../crypto/envelope';
 import { newId } from '../crypto/random';
 import { readParams, requireSecretKey, takeKeyBudget, type RequestContext } from '../http/context';
-import { ChargeDeclinedError, RetryAfterError } from '../http/errors';
+import { ChargeDeclinedError } from '../http/errors';
 import { int, required, str, type Spec } from '../http/params';
 import { sendJson } from '../http/respond';
 import { processCharge } from '../processor';
@@ -62,7 +62,7 @@ interface ChargeRequest {
  */
 export async function createCharge(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const { vault } = ctx;
   const params = await readParams(ctx, CHARGE_SPEC);
   const tokenId = required(params, 'token');
@@ -120,8 +120,7 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<Charge
   if (token.livemode !== key.livemode) throw new CardvaultError('livemode_mismatch', { param: 'token' });
   if (token.usedAt !== null) throw new CardvaultError('token_already_used', { param: 'token' });
   if (token.expiresAt <= now) throw new CardvaultError('token_expired', { param: 'token' });
-  const wait = vault.abuse.cardBlocked(token.fingerprint);
-  if (wait > 0) throw new RetryAfterError('card_testing_suspected', wait);
+  await vault.abuse.checkCard(token.fingerprint);
 
   const consumed = await vault.store.consumeToken(token.id, key.accountId, key.livemode, now);
   if (!consumed) {
@@ -152,7 +151,7 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<Charge
   await vault.store.updateSealed({ table: 'tokens', id: token.id, sealed: consumed.cardSealed }, resealed.sealed, resealed.dataKeyId);
 
   // Declines (other than the processor's own errors) count towards card testing on this card.
-  if (outcome.status === 'failed' && outcome.code !== 'processing_error') vault.abuse.recordCardFailure(token.fingerprint);
+  if (outcome.status === 'failed' && outcome.code !== 'processing_error') await vault.abuse.recordDecline(token.fingerprint);
   return charge;
 }
 
@@ -165,7 +164,7 @@ function answer(ctx: RequestContext, charge: ChargeRow): void {
 /** GET /v1/charges/{id} — secret key. */
 export async function retrieveCharge(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const id = ctx.pathParams[0]!;
   const charge = /^ch_[A-Za-z0-9]{24}$/.test(id) ? await ctx.vault.store.getCharge(id) : null;
   if (!charge || charge.accountId !== key.accountId) throw new CardvaultError('resource_missing', { param: 'id', message: 'No such charge.' });

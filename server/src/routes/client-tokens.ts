@@ -17,7 +17,7 @@ const SPEC: Spec = {
  */
 export async function createClientToken(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const params = await readParams(ctx, SPEC);
   const maxUses = int(params, 'max_uses', 1, 1000) ?? 1;
   const ttlSeconds = int(params, 'ttl_seconds', 10, 86_400) ?? 900;

@@ -142,8 +142,22 @@ async function readCard(ctx: RequestContext, params: Params, caller: Caller): Pr
   return card;
 }
 
-/** POST /v1/tokens — public: authenticated by a publishable key or a client token in the body. */
+/**
+ * POST /v1/tokens — public: authenticated by a publishable key or a client token in the body.
+ * The route takes its per-IP bucket itself, with its other limits, in one statement (`admit`, or
+ * the failure path); a request refused before either (bad key, bad parameters) takes it here.
+ */
 export async function createToken(ctx: RequestContext): Promise<void> {
+  const state = { gated: false };
+  try {
+    await tokenize(ctx, state);
+  } catch (error) {
+    if (!state.gated && !(error instanceof RetryAfterError)) await ctx.vault.abuse.checkIp(ctx.ip);
+    throw error;
+  }
+}
+
+async function tokenize(ctx: RequestContext, state: { gated: boolean }): Promise<void> {
   const { vault } = ctx;
   const params = await readParams(ctx, TOKEN_SPEC);
   const caller = await authenticate(ctx, params);
@@ -161,9 +175,9 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     ctx.setCorsAllowed(false);
     throw new CardvaultError('origin_not_allowed');
   }
-  takeKeyBudget(ctx, caller.principal);
-  const ipWait = vault.abuse.ipBlocked(ctx.ip);
-  if (ipWait > 0) throw new RetryAfterError('card_testing_suspected', ipWait);
+  // A caller refused within the last second is refused again before any work (no database trip).
+  const who = { ip: ctx.ip, principal: caller.principal };
+  vault.abuse.gateTokenization(who);
 
   const nowMs = vault.now();
   let card: SealedCard;
@@ -172,8 +186,11 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     card = await readCard(ctx, params, caller);
     checked = validateCard(card, new Date(nowMs));
   } catch (error) {
-    // Failed card validations are what card testing looks like from one IP.
-    if (isCardvaultError(error) && error.type === 'validation_error') vault.abuse.recordIpFailure(ctx.ip);
+    // Failed card validations are what card testing looks like: counted against IP, key and both.
+    if (isCardvaultError(error) && error.type === 'validation_error') {
+      state.gated = true;
+      await vault.abuse.recordValidationFailure(who);
+    }
     throw error;
   }
   card.number = checked.number;
@@ -186,8 +203,10 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     vault.envelope.seal(JSON.stringify(card), aadFor('tokens', id)),
     idempotencyKey === undefined ? Promise.resolve('') : vault.requestHash(caller.accountId, canonical),
   ]);
-  const cardWait = vault.abuse.cardBlocked(fingerprint);
-  if (cardWait > 0) throw new RetryAfterError('card_testing_suspected', cardWait);
+  // Buckets, blocks, and distinct cards per IP, key and (IP, key) — what a bot testing cards
+  // cannot help varying — in one round trip.
+  state.gated = true;
+  await vault.abuse.admit(who, fingerprint);
 
   const token: TokenRow = {
     id,
@@ -225,7 +244,7 @@ export async function createToken(ctx: RequestContext): Promise<void> {
 /** GET /v1/tokens/{id} — secret key. */
 export async function retrieveToken(ctx: RequestContext): Promise<void> {
   const key = await requireSecretKey(ctx);
-  takeKeyBudget(ctx, key.id);
+  await takeKeyBudget(ctx, key.id);
   const id = ctx.pathParams[0]!;
   const token = /^tok_[A-Za-z0-9]{24}$/.test(id) ? await ctx.vault.store.getToken(id) : null;
   // Another account's token does not exist, as far as this key can tell.

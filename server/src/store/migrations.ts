@@ -140,6 +140,53 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'abuse_counters',
+    statements: [
+      // Rate buckets and card-testing counters shared by every vault process on the database
+      // (store/abuse.ts). UNLOGGED: no WAL and no fsync per request; a database crash empties them,
+      // which only restarts the windows. No card data: cards appear as their keyed fingerprint.
+      `CREATE UNLOGGED TABLE abuse_buckets (
+        name text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at bigint NOT NULL,
+        rate double precision NOT NULL,
+        burst double precision NOT NULL,
+        ok boolean NOT NULL
+      )`,
+      `CREATE UNLOGGED TABLE abuse_seen (
+        scope text NOT NULL,
+        fingerprint text NOT NULL,
+        win bigint NOT NULL,
+        ip text,
+        principal text,
+        -- The window is in the key: a card seen again in the same window is a plain conflict
+        -- (ON CONFLICT DO NOTHING takes no row lock), the hot path of a shopper retrying a card.
+        PRIMARY KEY (scope, fingerprint, win)
+      )`,
+      `CREATE INDEX abuse_seen_fingerprint ON abuse_seen (fingerprint, win)`,
+      `CREATE UNLOGGED TABLE abuse_counts (
+        scope text NOT NULL,
+        kind text NOT NULL,
+        ip text,
+        principal text,
+        win bigint NOT NULL,
+        n integer NOT NULL,
+        PRIMARY KEY (scope, kind)
+      )`,
+      // Blocks are few and the operator lists them: an ordinary (logged) table.
+      `CREATE TABLE abuse_blocks (
+        scope text PRIMARY KEY,
+        ip text,
+        principal text,
+        reason text NOT NULL,
+        level integer NOT NULL,
+        until bigint NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+    ],
+  },
+  {
     version: 6,
     name: 'key_lineage_and_origin_claims',
     statements: [

@@ -1,5 +1,6 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
 import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type RevokedKeyRef } from './keys';
+import { MemoryAbuseStore, SqlAbuseStore, type AbuseStore } from './abuse';
 import { MIGRATIONS } from './migrations';
 import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
 import type {
@@ -201,6 +202,7 @@ function tokenParams(t: TokenRow): unknown[] {
 /** The vault's storage in portable SQL over a {@link Db} (PGlite or PostgreSQL). */
 export class SqlStore implements Store {
   readonly backend: 'pglite' | 'postgres';
+  readonly abuse: AbuseStore;
 
   constructor(
     private readonly db: Db,
@@ -208,6 +210,8 @@ export class SqlStore implements Store {
     private readonly onClose?: () => Promise<void>,
   ) {
     this.backend = db.kind;
+    // PGlite is one process: memory is enough. On PostgreSQL every vault must see the same counters.
+    this.abuse = db.kind === 'postgres' ? new SqlAbuseStore(db) : new MemoryAbuseStore();
   }
 
   /** Applies pending migrations in order, each in its own transaction; returns the versions applied. */

@@ -1,6 +1,7 @@
 /** Rows and the storage interface of the vault. Times are Unix milliseconds. */
 import type { KeyLineageStore } from './keys';
 import type { OriginClaimStore } from './origins';
+import type { AbuseStore } from './abuse';
 
 export interface AccountRow {
   id: string;
@@ -148,6 +149,8 @@ export interface Store extends KeyLineageStore, OriginClaimStore {
   readonly backend: 'pglite' | 'postgres';
   /** The PGlite data directory (also where a generated KEK file lives), or null. */
   readonly dataDir: string | null;
+  /** Rate buckets, card-testing counters and blocks (memory on PGlite, shared tables on PostgreSQL). */
+  readonly abuse: AbuseStore;
   migrate(): Promise<number[]>;
   close(): Promise<void>;
 
