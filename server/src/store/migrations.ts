@@ -139,4 +139,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX charge_idempotency_keys_created ON charge_idempotency_keys (created_at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'token_retention',
+    statements: [
+      // The retention sweep (store/tokens.ts) finds unused tokens by expiry without a table scan.
+      `CREATE INDEX tokens_unused_expiry ON tokens (expires_at) WHERE used_at IS NULL`,
+    ],
+  },
 ];

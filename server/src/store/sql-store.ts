@@ -1,9 +1,12 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
+import { chargeToken } from './charges';
 import { MIGRATIONS } from './migrations';
+import { deleteExpiredTokens } from './tokens';
 import type {
   AccountRow,
   ApiKeyRow,
   ChargeRow,
+  ChargeTokenInput,
   ClaimChargeKeyInput,
   ClaimChargeKeyResult,
   ClientTokenRow,
@@ -12,6 +15,7 @@ import type {
   DataKeyRow,
   DataKeyStatus,
   EncryptionKeyRow,
+  ExpiredTokensDeleted,
   SealedRef,
   SealedTable,
   SecretRow,
@@ -427,6 +431,14 @@ export class SqlStore implements Store {
       [c.id, c.accountId, c.livemode, c.tokenId, c.amount, c.currency, c.description, c.status, c.failureCode, c.brand, c.last4, c.createdAt],
       'charge_insert',
     );
+  }
+
+  chargeToken(input: ChargeTokenInput, decide: () => Promise<ChargeRow>): Promise<ChargeRow | null> {
+    return chargeToken(this.db, input, decide);
+  }
+
+  deleteExpiredTokens(now: number, limit: number): Promise<ExpiredTokensDeleted> {
+    return deleteExpiredTokens(this.db, now, limit);
   }
 
   async getCharge(id: string): Promise<ChargeRow | null> {
