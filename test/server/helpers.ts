@@ -80,6 +80,9 @@ export async function startTestVault(backend: Backend, options: { abuse?: AbuseO
     log: (e) => logs.push(e),
     abuse: options.abuse ?? NO_ABUSE,
     frameOrigins: [FRAME_ORIGIN],
+    // Tests move the injected clock hours ahead for a moment: a sweep then would delete tokens
+    // other tests still use. Retention is tested with real processes (retention.test.ts).
+    retentionSweepMs: 3_600_000,
     ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
   });
   const keys = await ensureDemoAccount(server.vault, { liveOrigins: ['https://shop.example'] });
