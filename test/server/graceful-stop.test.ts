@@ -1,11 +1,10 @@
 /**
  * Graceful stop: a vault under load (tokenizations and charges over keep-alive connections) is sent
- * SIGTERM. No request the vault accepted is reset: each is answered. A request can still fail before
- * the vault read it (a new connection refused after the listener closed, or a request written on an
- * idle keep-alive connection just as it is closed, the race every HTTP/1.1 server has); each carries
- * an idempotency key, and the database proves such a request left no trace, so a retry is safe.
- * The vault exits 0, and in the database no token is used without its charge and no used token
- * still holds its CVC. PGlite, and PostgreSQL when TEST_DATABASE_URL is set.
+ * SIGTERM. No request is reset: each is answered, or refused before it was accepted (a new
+ * connection after the listener closed). Every request carries an idempotency key, and the
+ * database also proves that none the vault accepted was lost half-way. The vault exits 0, and in
+ * the database no token is used without its charge and no used token still holds its CVC. PGlite,
+ * and PostgreSQL when TEST_DATABASE_URL is set.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -155,8 +154,7 @@ describe.each(setups)('SIGTERM under load (%s)', (_name, make) => {
         const orphans = await store.rawQuery(
           'SELECT t.id FROM tokens t WHERE t.used_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charges c WHERE c.token_id = t.id)',
         );
-        // A request that failed on the client left no trace: the vault never read it (no reset of
-        // an accepted request), so retrying it with its key is safe.
+        // No request the vault accepted was cut half-way (it would have left a trace).
         const accepted = async (table: string, keys: string[]): Promise<string[]> =>
           (await store.rawQuery(`SELECT idempotency_key FROM ${table} WHERE idempotency_key = ANY($1)`, [keys])).map((r) => String(r.idempotency_key));
         const acceptedThenReset = { tokens: await accepted('idempotency_keys', lostTokens), charges: await accepted('charge_idempotency_keys', lostCharges) };
@@ -177,6 +175,7 @@ describe.each(setups)('SIGTERM under load (%s)', (_name, make) => {
       } finally {
         await store.close();
       }
+      expect(counts.reset, `${JSON.stringify(counts)} ${resetReasons.join('; ')}`).toBe(0);
       expect(exit.code, exit.stderr).toBe(0);
       expect(exit.timedOut).toBe(false);
       expect(done).toMatchObject({ cut: 0 });

@@ -8,14 +8,7 @@ import { Server as NetServer, type Socket } from 'node:net';
 /** Default grace for requests in flight (`--shutdown-grace`, CARDVAULT_SHUTDOWN_GRACE_SECONDS). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
-/**
- * A keep-alive connection idle this long while stopping is closed. Not at once: a client may have
- * written its next request on it already (the classic keep-alive race), and that request would be
- * reset. Lingering briefly lets it arrive; it is then served with `Connection: close`.
- */
-const IDLE_LINGER_MS = 500;
-
-const POLL_MS = 20;
+const POLL_MS = 25;
 
 export interface DrainResult {
   /** Requests in flight when the stop began. */
@@ -31,7 +24,6 @@ export interface ConnectionTracker {
 
 interface SocketState {
   active: number;
-  idleSince: number;
 }
 
 /** Starts tracking `server`'s connections and requests; call before it receives any. */
@@ -41,7 +33,7 @@ export function trackConnections(server: Server): ConnectionTracker {
   let draining = false;
 
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { active: 0, idleSince: Date.now() });
+    sockets.set(socket, { active: 0 });
     socket.once('close', () => sockets.delete(socket));
   });
   // Before the application's handler, so the header is set before anything is sent.
@@ -52,10 +44,7 @@ export function trackConnections(server: Server): ConnectionTracker {
     if (draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       open.delete(res);
-      if (state) {
-        state.active--;
-        state.idleSince = Date.now();
-      }
+      if (state) state.active--;
     });
   });
 
@@ -64,25 +53,17 @@ export function trackConnections(server: Server): ConnectionTracker {
       draining = true;
       const inFlight = open.size;
       // Only stop listening: http.Server#close would also close idle keep-alive connections at once
-      // (Node 19+), racing requests clients are writing on them right now (see IDLE_LINGER_MS).
+      // (Node 19+), racing requests clients are writing on them right now (see below).
       NetServer.prototype.close.call(server);
       for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
       const deadline = Date.now() + graceMs;
-      let last = Date.now();
-      while (sockets.size > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        // Judged after the I/O phase (setImmediate runs after it), so a request that arrived while
-        // the event loop was busy has been parsed and counted before its connection looks idle.
-        await new Promise((r) => setImmediate(r));
-        const now = Date.now();
-        // A stalled loop (a long query on PGlite) makes every connection look idle: wait a round.
-        const stalled = now - last > POLL_MS * 5;
-        last = now;
-        if (stalled) continue;
-        for (const [socket, state] of sockets) {
-          if (state.active === 0 && now - state.idleSince >= IDLE_LINGER_MS) socket.destroy();
-        }
-      }
+      // Idle keep-alive connections are not closed here: a client may be writing its next request
+      // on one right now, and closing it would reset that request (HTTP/1.1 has no way to say
+      // "closing" on an idle connection). Node closes each once its keep-alive timeout has passed
+      // — a timeout announced to clients (`Keep-Alive: timeout=5`), which close such connections
+      // themselves first — and a request that does arrive meanwhile is served with
+      // `Connection: close`. So the wait is at most the keep-alive timeout, within the grace.
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, POLL_MS));
       let cut = 0;
       for (const [socket, state] of sockets) {
         cut += state.active;
