@@ -6,6 +6,8 @@ import type { RequestContext } from './http/context';
 import { ChargeDeclinedError, RetryAfterError } from './http/errors';
 import { clientIp, parseTrustProxy, type TrustProxy } from './http/client-ip';
 import { applyCors, errorBody, sendJson } from './http/respond';
+import { trackConnections, DEFAULT_SHUTDOWN_GRACE_MS, type DrainResult } from './lifecycle/graceful-stop';
+import { startRetentionSweeper, RETENTION_SWEEP_MS } from './lifecycle/retention';
 import { describeError } from './log';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './routes/api-keys';
 import { createCharge, retrieveCharge } from './routes/charges';
@@ -149,6 +151,8 @@ export interface StartServerOptions extends AppOptions, Omit<VaultOptions, 'stor
   /** With `databaseUrl`: the schema to use (env CARDVAULT_PG_SCHEMA in the CLI). */
   schema?: string;
   dataDir?: string;
+  /** How often expired tokens are deleted (default 15 s; the policy promises 60 s at most). */
+  retentionSweepMs?: number;
 }
 
 export interface RunningServer {
@@ -158,7 +162,13 @@ export interface RunningServer {
   vault: Vault;
   store: Store;
   server: Server;
+  /** Stops at once: open connections are cut (tests). */
   close(): Promise<void>;
+  /**
+   * Stops gracefully: no new connections, requests in flight finish within `graceMs` (default
+   * 10 s), keep-alive connections are closed, then the store. SIGTERM and SIGINT do this.
+   */
+  stop(graceMs?: number): Promise<DrainResult>;
 }
 
 /**
@@ -182,23 +192,39 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }));
   // What is not about listening or storage is the vault's own (clock, KEK, log, limits, frame origins).
   const { port: _port, host: _host, store: _store, databaseUrl: _db, schema: _schema, dataDir: _dir, trustProxy: _tp, ...vaultOptions } = options;
-  const vault = await Vault.create({ ...vaultOptions, store });
-  await vault.ensureEncryptionKey();
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4242, host, () => {
-      server.off('error', reject);
-      resolve();
+  const { retentionSweepMs, ...rest } = vaultOptions;
+  let vault: Vault;
+  let server: Server;
+  let connections: ReturnType<typeof trackConnections>;
+  try {
+    vault = await Vault.create({ ...rest, store });
+    await vault.ensureEncryptionKey();
+    server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, createRequestHandler(vault, options));
+    connections = trackConnections(server);
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port ?? 4242, options.host ?? '127.0.0.1', () => {
+        listening.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // A store this call opened is closed on failure: PGlite would otherwise keep the process (and
+    // the data directory's lock) alive after the error was reported.
+    if (ownsStore) await store.close().catch(() => {});
+    throw error;
+  }
+  const host = options.host ?? '127.0.0.1';
+  const sweeper = startRetentionSweeper(vault, retentionSweepMs ?? RETENTION_SWEEP_MS);
   const purge = setInterval(() => void vault.purge().catch(() => {}), 3600_000);
   purge.unref();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   vault.log.info('listening', { url, backend: store.backend });
   let closed: Promise<void> | null = null;
+  let stopped: Promise<DrainResult> | null = null;
+  const running = server;
   return {
     url,
     port,
@@ -208,13 +234,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closed ??= (async () => {
         clearInterval(purge);
+        await sweeper.stop();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
+          running.close(() => resolve());
+          running.closeAllConnections();
         });
         if (ownsStore) await store.close();
       })();
       return closed;
+    },
+    stop(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
+      stopped ??= (async () => {
+        clearInterval(purge);
+        const [drained] = await Promise.all([connections.drain(graceMs), sweeper.stop()]);
+        // Only once no request can still use it.
+        if (ownsStore) await store.close();
+        return drained;
+      })();
+      return stopped;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `cardvault-vault` — run and administer the reference vault.
  *
- *   serve [--port N] [--host H] [--data-dir DIR]     (env PORT / CARDVAULT_PORT, DATABASE_URL)
+ *   serve [--port N] [--host H] [--data-dir DIR] [--shutdown-grace SECONDS]
+ *                                                     (env PORT / CARDVAULT_PORT, DATABASE_URL)
  *   init [--name NAME]                                create an account, print its test keys (JSON)
  *   keys create --type publishable|secret [--live] [--origin URL]... [--account ID]
  *   keys list [--account ID]
@@ -21,7 +22,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './app';
+import { rememberKek } from './lifecycle/preflight';
+import { serve } from './lifecycle/serve';
 import { openStore } from './store/open';
 import type { SqlStore } from './store/sql-store';
 import { Vault } from './vault';
@@ -84,7 +86,7 @@ function intFlag(p: Parsed, name: string, fallback: number): number {
 const USAGE = `Usage: cardvault-vault <command> [options]
 
 Commands:
-  serve [--port 4242] [--host 127.0.0.1] [--data-dir ./.data/vault]
+  serve [--port 4242] [--host 127.0.0.1] [--data-dir ./.data/vault] [--shutdown-grace 10]
   init [--name NAME]
   keys create --type publishable|secret [--live] [--origin URL ...] [--account ACCT]
   keys list [--account ACCT]
@@ -100,8 +102,8 @@ Commands:
   blocks clear [--ip IP] [--key KEY_ID]
 
 Environment: DATABASE_URL (PostgreSQL instead of PGlite), CARDVAULT_KEK / CARDVAULT_KEK_FILE,
-PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS, CARDVAULT_PG_SCHEMA,
-CARDVAULT_TRUST_PROXY (number of proxies in front, or their CIDRs).`;
+PORT / CARDVAULT_PORT, CARDVAULT_DATA_DIR, CARDVAULT_TOKEN_TTL_SECONDS, CARDVAULT_SHUTDOWN_GRACE_SECONDS,
+CARDVAULT_PG_SCHEMA, CARDVAULT_TRUST_PROXY (number of proxies in front, or their CIDRs).`;
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -114,6 +116,7 @@ async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Pr
   try {
     // Admin commands log to stderr so stdout stays machine-readable JSON.
     const vault = await Vault.create({ store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) });
+    if (!env.DATABASE_URL) rememberKek(dataDir, env);
     return await fn(vault, store);
   } finally {
     await store.close();
@@ -151,30 +154,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, sub, arg] = p.positional;
   try {
     switch (command) {
-      case 'serve': {
-        const env = process.env;
-        const port = intFlag(p, 'port', Number(env.CARDVAULT_PORT ?? env.PORT ?? 4242));
-        const host = flag(p, 'host') ?? '127.0.0.1';
-        const dataDir = flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault';
-        const ttl = env.CARDVAULT_TOKEN_TTL_SECONDS ? Number(env.CARDVAULT_TOKEN_TTL_SECONDS) : undefined;
-        const server = await startServer({
-          port,
-          host,
-          dataDir,
-          ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}),
-          ...(ttl !== undefined && Number.isFinite(ttl) ? { tokenTtlSeconds: ttl } : {}),
-          ...(env.CARDVAULT_TRUST_PROXY ? { trustProxy: env.CARDVAULT_TRUST_PROXY } : {}),
-          ...(env.CARDVAULT_RATE_LIMIT === 'off' ? { abuse: { perIp: false, perKey: false, cardTesting: false } } : {}),
-        });
-        // One plain line a supervisor (or the crash test) can wait for.
-        process.stdout.write(`cardvault-vault listening on ${server.url}\n`);
-        const stop = (): void => {
-          void server.close().then(() => process.exit(0));
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        return await new Promise<number>(() => {});
-      }
+      case 'serve':
+        return await serve({ port: flag(p, 'port'), host: flag(p, 'host'), dataDir: flag(p, 'data-dir'), shutdownGrace: flag(p, 'shutdown-grace') });
       case 'init':
         return await withVault(p, async (vault) => {
           await vault.ensureEncryptionKey();
@@ -228,7 +209,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const e = error as { message?: string; };
-    process.stderr.write(`cardvault-vault: ${e.message ?? String(error)}\n`);
+    // One line, whatever the error: supervisors and humans read the last line.
+    process.stderr.write(`cardvault-vault: ${(e.message ?? String(error)).replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

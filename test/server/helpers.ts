@@ -81,6 +81,9 @@ export async function startTestVault(backend: Backend, options: { abuse?: AbuseO
     abuse: options.abuse ?? NO_ABUSE,
     frameOrigins: [FRAME_ORIGIN],
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    // Tests move the injected clock hours ahead for a moment: a sweep then would delete tokens
+    // other tests still use. Retention is tested with real processes (retention.test.ts).
+    retentionSweepMs: 3_600_000,
     ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
   });
   const keys = await ensureDemoAccount(server.vault, { liveOrigins: ['https://shop.example'] });

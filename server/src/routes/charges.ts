@@ -111,7 +111,7 @@ export async function createCharge(ctx: RequestContext): Promise<void> {
 }
 
 /** Spends the token and records the processor's decision; returns the charge (succeeded or failed). */
-async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<ChargeRow> {
+async function makeCharge(ctx: RequestContext, r: ChargeRequest, attempt = 0): Promise<ChargeRow> {
   const { vault } = ctx;
   const { key, now } = r;
   const token = await vault.store.getToken(r.tokenId);
@@ -122,36 +122,49 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<Charge
   if (token.expiresAt <= now) throw new CardvaultError('token_expired', { param: 'token' });
   await vault.abuse.checkCard(token.fingerprint);
 
-  const consumed = await vault.store.consumeToken(token.id, key.accountId, key.livemode, now);
-  if (!consumed) {
-    // Lost a race with another charge (or it expired this very millisecond).
+  const aad = aadFor('tokens', token.id);
+  const card = JSON.parse(await vault.envelope.openText(token.cardSealed, aad)) as SealedCard;
+  // The CVC may not outlive the token's first use (PCI DSS 3.2): the card is re-sealed without it
+  // here, and store.chargeToken writes that in the transaction that marks the token used.
+  const { cvc: _cvc, ...rest } = card;
+  const stripped = await vault.envelope.seal(JSON.stringify(rest), aad);
+  const charge = await vault.store.chargeToken(
+    {
+      tokenId: token.id,
+      accountId: key.accountId,
+      livemode: key.livemode,
+      now,
+      cardSealed: token.cardSealed,
+      strippedSealed: stripped.sealed,
+      strippedDataKeyId: stripped.dataKeyId,
+    },
+    // Inside the transaction, once the token is won: the processor is asked once per token.
+    async () => {
+      const outcome = processCharge(card, key.livemode, new Date(now));
+      return {
+        id: r.id,
+        accountId: key.accountId,
+        livemode: key.livemode,
+        tokenId: token.id,
+        amount: r.amount,
+        currency: r.currency,
+        description: r.description,
+        status: outcome.status,
+        failureCode: outcome.status === 'failed' ? outcome.code : null,
+        brand: token.brand,
+        last4: token.last4,
+        createdAt: now,
+      };
+    },
+  );
+  if (charge === null) {
+    // Lost a race: another charge, the expiry, the retention sweep, or a re-encryption of the card.
+    if (attempt < 3) return makeCharge(ctx, r, attempt + 1);
     throw new CardvaultError(token.expiresAt <= vault.now() ? 'token_expired' : 'token_already_used', { param: 'token' });
   }
-  const aad = aadFor('tokens', token.id);
-  const card = JSON.parse(await vault.envelope.openText(consumed.cardSealed, aad)) as SealedCard;
-  const outcome = processCharge(card, key.livemode, new Date(now));
-  const charge: ChargeRow = {
-    id: r.id,
-    accountId: key.accountId,
-    livemode: key.livemode,
-    tokenId: token.id,
-    amount: r.amount,
-    currency: r.currency,
-    description: r.description,
-    status: outcome.status,
-    failureCode: outcome.status === 'failed' ? outcome.code : null,
-    brand: token.brand,
-    last4: token.last4,
-    createdAt: now,
-  };
-  await vault.store.insertCharge(charge);
-  // The CVC may not outlive the authorization (PCI DSS 3.2): re-seal the card without it.
-  const { cvc: _cvc, ...rest } = card;
-  const resealed = await vault.envelope.seal(JSON.stringify(rest), aad);
-  await vault.store.updateSealed({ table: 'tokens', id: token.id, sealed: consumed.cardSealed }, resealed.sealed, resealed.dataKeyId);
 
   // Declines (other than the processor's own errors) count towards card testing on this card.
-  if (outcome.status === 'failed' && outcome.code !== 'processing_error') await vault.abuse.recordDecline(token.fingerprint);
+  if (charge.status === 'failed' && charge.failureCode !== 'processing_error') await vault.abuse.recordDecline(token.fingerprint);
   return charge;
 }
 

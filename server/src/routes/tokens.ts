@@ -247,8 +247,11 @@ export async function retrieveToken(ctx: RequestContext): Promise<void> {
   await takeKeyBudget(ctx, key.id);
   const id = ctx.pathParams[0]!;
   const token = /^tok_[A-Za-z0-9]{24}$/.test(id) ? await ctx.vault.store.getToken(id) : null;
-  // Another account's token does not exist, as far as this key can tell.
-  if (!token || token.accountId !== key.accountId) throw new CardvaultError('resource_missing', { param: 'id', message: 'No such token.' });
+  // Another account's token does not exist, as far as this key can tell. Nor does an unused token
+  // past its expiry: the retention sweep deletes it within 60 s, and until then nothing of its card
+  // is served (the same answer as after the deletion, so the two cannot be told apart).
+  const gone = token !== null && token.usedAt === null && token.expiresAt <= ctx.vault.now();
+  if (!token || token.accountId !== key.accountId || gone) throw new CardvaultError('resource_missing', { param: 'id', message: 'No such token.' });
   if (token.livemode !== key.livemode) throw new CardvaultError('livemode_mismatch', { param: 'id' });
   let card: Partial<SealedCard> | null = null;
   try {

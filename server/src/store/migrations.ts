@@ -140,6 +140,14 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 4,
+    name: 'token_retention',
+    statements: [
+      // The retention sweep (store/tokens.ts) finds unused tokens by expiry without a table scan.
+      `CREATE INDEX tokens_unused_expiry ON tokens (expires_at) WHERE used_at IS NULL`,
+    ],
+  },
+  {
     version: 5,
     name: 'abuse_counters',
     statements: [

@@ -3,10 +3,13 @@ import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type
 import { MemoryAbuseStore, SqlAbuseStore, type AbuseStore } from './abuse';
 import { MIGRATIONS } from './migrations';
 import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
+import { chargeToken } from './charges';
+import { deleteExpiredTokens } from './tokens';
 import type {
   AccountRow,
   ApiKeyRow,
   ChargeRow,
+  ChargeTokenInput,
   ClaimChargeKeyInput,
   ClaimChargeKeyResult,
   ClientTokenRow,
@@ -15,6 +18,7 @@ import type {
   DataKeyRow,
   DataKeyStatus,
   EncryptionKeyRow,
+  ExpiredTokensDeleted,
   SealedRef,
   SealedTable,
   SecretRow,
@@ -461,6 +465,14 @@ export class SqlStore implements Store {
       [c.id, c.accountId, c.livemode, c.tokenId, c.amount, c.currency, c.description, c.status, c.failureCode, c.brand, c.last4, c.createdAt],
       'charge_insert',
     );
+  }
+
+  chargeToken(input: ChargeTokenInput, decide: () => Promise<ChargeRow>): Promise<ChargeRow | null> {
+    return chargeToken(this.db, input, decide);
+  }
+
+  deleteExpiredTokens(now: number, limit: number): Promise<ExpiredTokensDeleted> {
+    return deleteExpiredTokens(this.db, now, limit);
   }
 
   async getCharge(id: string): Promise<ChargeRow | null> {

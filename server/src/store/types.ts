@@ -121,6 +121,26 @@ export type CreateTokenResult =
   | { kind: 'replay'; requestHash: string; tokenId: string }
   | { kind: 'client_token_exhausted' };
 
+/** A token being spent on a charge (store/charges.ts). */
+export interface ChargeTokenInput {
+  tokenId: string;
+  accountId: string;
+  livemode: boolean;
+  now: number;
+  /** The sealed card as read and decrypted: the token is spent only if it is still this. */
+  cardSealed: string;
+  /** The same card sealed without its CVC, written in the same transaction. */
+  strippedSealed: string;
+  strippedDataKeyId: string;
+}
+
+/** What one retention sweep deleted (store/tokens.ts). */
+export interface ExpiredTokensDeleted {
+  deleted: number;
+  /** The earliest expiry among the deleted tokens (Unix ms), or null. */
+  oldestExpiredAt: number | null;
+}
+
 /** An Idempotency-Key of POST /v1/charges being claimed for one attempt. */
 export interface ClaimChargeKeyInput {
   accountId: string;
@@ -185,6 +205,10 @@ export interface Store extends KeyLineageStore, OriginClaimStore {
   consumeToken(id: string, accountId: string, livemode: boolean, now: number): Promise<TokenRow | null>;
 
   insertCharge(row: ChargeRow): Promise<void>;
+  /** Spends the token (used, CVC stripped) and inserts the charge `decide` returns, in one transaction. */
+  chargeToken(input: ChargeTokenInput, decide: () => Promise<ChargeRow>): Promise<ChargeRow | null>;
+  /** Deletes at most `limit` unused tokens expired at or before `now`, with their idempotency records. */
+  deleteExpiredTokens(now: number, limit: number): Promise<ExpiredTokensDeleted>;
   getCharge(id: string): Promise<ChargeRow | null>;
   /**
    * Claims a charge's idempotency key in one statement: two concurrent requests with one key cannot
