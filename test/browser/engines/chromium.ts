@@ -35,8 +35,8 @@ function chromiumSession(page: Page): EngineSession {
     async click(selector, frame) {
       await (await target(frame)).click(selector);
     },
-    async type(text) {
-      await page.keyboard.type(text, { delay: 5 });
+    async type(text, delayMs = 5) {
+      await page.keyboard.type(text, { delay: delayMs });
     },
     async press(key: KeyName) {
       await page.keyboard.press(key === 'Space' ? ' ' : key);

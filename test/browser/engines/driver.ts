@@ -34,8 +34,11 @@ export interface EngineSession {
   evaluate<A, R>(fn: (arg: A) => R, arg: A, frame?: FrameSelector): Promise<Awaited<R>>;
   /** Clicks the element `selector` (in the top document or in `frame`) as a mouse would. */
   click(selector: string, frame?: FrameSelector): Promise<void>;
-  /** Types `text` one key at a time into whatever has focus (possibly inside a frame). */
-  type(text: string): Promise<void>;
+  /**
+   * Types `text` one key at a time into whatever has focus (possibly inside a frame), `delayMs`
+   * apart (default 5; 0 is machine speed: every key in one go, as fast as the engine takes them).
+   */
+  type(text: string, delayMs?: number): Promise<void>;
   /** Presses one key (or Shift+Tab) on whatever has focus. */
   press(key: KeyName): Promise<void>;
   /** Resizes the tab to roughly this viewport (WebKit sizes the window, chrome included). */

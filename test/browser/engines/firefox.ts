@@ -86,8 +86,8 @@ function firefoxSession(page: Page): EngineSession {
     async click(selector, frame) {
       await (await target(frame)).click(selector);
     },
-    async type(text) {
-      await page.keyboard.type(text, { delay: 5 });
+    async type(text, delayMs = 5) {
+      await page.keyboard.type(text, { delay: delayMs });
     },
     async press(key) {
       if (key === 'Shift+Tab') {

@@ -169,9 +169,17 @@ function webkitSession(driver: WebDriver, release: () => void): EngineSession {
         await driver.switchTo().defaultContent();
       }
     },
-    async type(text) {
-      // Key by key, to whatever has focus (actions are not tied to an element or a frame).
-      for (const ch of text) await driver.actions().sendKeys(ch).perform();
+    async type(text, delayMs = 5) {
+      // Key by key, to whatever has focus (actions are not tied to an element or a frame). At 0
+      // every key goes in one action sequence, with no round trip between keys.
+      if (delayMs === 0) {
+        await driver.actions().sendKeys(text).perform();
+        return;
+      }
+      for (const ch of text) {
+        await driver.actions().sendKeys(ch).perform();
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
     },
     async press(key) {
       if (key === 'Shift+Tab') await driver.actions().keyDown(Key.SHIFT).sendKeys(Key.TAB).keyUp(Key.SHIFT).perform();
