@@ -49,7 +49,11 @@ export async function waitInPage<A>(s: EngineSession, check: (arg: A) => boolean
   throw new Error(`${s.engine}: timed out waiting for ${what}${lastError ? ` (${String(lastError)})` : ''}`);
 }
 
-/** Waits until the card frame in `frame` has loaded its inputs. */
+/**
+ * Waits until the card frame in `frame` has loaded its inputs. In WebKit, running script in a
+ * frame (WebDriver's switch to it) moves focus into that frame: keyboard flows click a page
+ * element after it to start from a known place.
+ */
 export async function frameReady(s: EngineSession, frame: string): Promise<void> {
   await waitInPage(s, (sel) => document.querySelector(sel) instanceof HTMLIFrameElement, frame, `${frame} in the page`);
   await waitInPage(s, () => document.querySelector('input') !== null && document.readyState === 'complete', null, `${frame} inputs`, frame);
@@ -69,6 +73,10 @@ export async function payEnabled(s: EngineSession): Promise<void> {
 /**
  * What has focus, followed into frames: an input's autocomplete token (`cc-number`), `pay` for a
  * Pay button, else the element's id. Empty when nothing does.
+ *
+ * Only the frame the top document names as its activeElement is entered: in WebKit, switching
+ * WebDriver into another frame to ask it would move focus there. (A WebDriver click inside a
+ * frame also leaves WebKit's top activeElement stale, so keyboard flows reach frames by Tab.)
  */
 export async function focusedField(s: EngineSession): Promise<string> {
   const top = await s.evaluate(() => {
@@ -242,6 +250,20 @@ export function defineDemoFlows(engine: EngineName): void {
       await s.click('[data-step="card"] [data-pay]');
       expect(await resultText(s)).toContain('Visa •••• 4242');
       expectOnlyTheToken(since);
+    }, FLOW_TIMEOUT);
+
+    it('moves between the split-field frames with Tab and Shift+Tab, one press each', async () => {
+      const s = await open('/spa');
+      await fillContact(s, 'spa@example.com', 'Sam Page', 'spa-');
+      await s.click('[data-continue]');
+      for (const frame of ['#card-number iframe', '#card-expiry iframe', '#card-cvc iframe', '#postal-code iframe']) await frameReady(s, frame);
+      // Start from the step's heading, as step 2 does (clicked, because in WebKit frameReady's
+      // visits into each frame moved focus); the number field's frame is the next stop.
+      await s.click('#spa-step-title');
+      await keyTo(s, 'cc-number', 'Tab', 2);
+      // Each field is its own frame: every press crosses from one frame document to the next.
+      for (const next of ['cc-exp', 'cc-csc', 'postal-code']) await keyTo(s, next, 'Tab', 1);
+      for (const back of ['cc-csc', 'cc-exp', 'cc-number']) await keyTo(s, back, 'Shift+Tab', 1);
     }, FLOW_TIMEOUT);
 
     it('pays in direct mode on /direct; the card still never reaches the merchant', async () => {
