@@ -21,6 +21,10 @@ export default defineConfig({
           // ky through Vite rather than Node's module cache, so that vi.resetModules() gives a test a
           // fresh ky that feature-detects again (test/unit/transport/ky-transport.test.ts).
           server: { deps: { inline: ['ky'] } },
+          // Time limits are hang guards, never speed checks: at least three times a quiet run of
+          // the slowest test they cover, on a loaded 2-core machine (docs/decisions/0013).
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -29,8 +33,8 @@ export default defineConfig({
           name: 'server',
           include: ['test/server/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -39,8 +43,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
         },

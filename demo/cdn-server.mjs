@@ -24,10 +24,10 @@ const TYPES = {
 };
 
 /**
- * @param {{ distDir: string, version: string, getOrigins: () => { vault: string, merchant: string } }} o
+ * @param {{ distDir: string, version: string, getOrigins: () => { vault: string, merchant: string }, cspReport?: string }} o
  * @returns {import('node:http').Server}
  */
-export function createCdnServer({ distDir, version, getOrigins }) {
+export function createCdnServer({ distDir, version, getOrigins, cspReport }) {
   const prefix = `/v${version}/`;
   const root = normalize(distDir + sep);
   return createServer((req, res) => {
@@ -66,7 +66,7 @@ export function createCdnServer({ distDir, version, getOrigins }) {
     };
     if (ext === '.html') {
       const { vault, merchant } = getOrigins();
-      headers['Content-Security-Policy'] = frameCsp({ vault, ancestors: merchant });
+      headers['Content-Security-Policy'] = frameCsp({ vault, ancestors: merchant, report: cspReport });
       headers['Referrer-Policy'] = 'no-referrer';
       // A frame document is never fetched cross-origin by script: no CORS header on it.
       delete headers['Access-Control-Allow-Origin'];

@@ -29,9 +29,11 @@ const FONT_CSS = 'https://fonts.googleapis.com https://fonts.bunny.net https://u
  * - frame-ancestors: the merchant origin(s). Production Cardvault frames are embeddable by any
  *   merchant (the publishable key's origin allow-list does the gating); the demo pins its own
  *   merchant to show the directive. Pass '*' to allow any page.
- * @param {{ vault: string, ancestors: string }} o
+ * - report-uri (test mode only): where the browser reports a violation, so tests in every engine
+ *   can assert there were none (demo/test-recorder.mjs).
+ * @param {{ vault: string, ancestors: string, report?: string }} o
  */
-export function frameCsp({ vault, ancestors }) {
+export function frameCsp({ vault, ancestors, report }) {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -42,6 +44,7 @@ export function frameCsp({ vault, ancestors }) {
     `frame-ancestors ${ancestors === '*' ? '*' : originSources(ancestors)}`,
     "base-uri 'none'",
     "form-action 'none'",
+    ...(report ? [`report-uri ${report}`] : []),
   ].join('; ');
 }
 
@@ -49,9 +52,9 @@ export function frameCsp({ vault, ancestors }) {
  * A merchant page's policy. Card fields live in frames from the CDN origin, so the page itself
  * only talks to its own backend ('self'). Direct mode is the exception: the page calls the vault
  * itself (that is exactly why it is the higher-PCI-scope option).
- * @param {{ cdn: string, vault?: string }} o
+ * @param {{ cdn: string, vault?: string, report?: string }} o
  */
-export function merchantCsp({ cdn, vault }) {
+export function merchantCsp({ cdn, vault, report }) {
   return [
     "default-src 'none'",
     `script-src 'self' ${originSources(cdn)}`,
@@ -64,5 +67,6 @@ export function merchantCsp({ cdn, vault }) {
     "form-action 'self'",
     "frame-ancestors 'none'",
     "object-src 'none'",
+    ...(report ? [`report-uri ${report}`] : []),
   ].join('; ');
 }

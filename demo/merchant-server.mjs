@@ -59,6 +59,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
  *   spaBundle: () => Promise<string>,
  *   reactBundle: () => Promise<string>,
  *   log?: (line: string) => void,
+ *   cspReport?: string,
  * }} config
  */
 export function createMerchantServer(config) {
@@ -92,7 +93,7 @@ export function createMerchantServer(config) {
     if (page) {
       const html = renderPage(page, { ...origins, keys: { publishable: config.keys.publishable }, sri: config.sri });
       // Direct mode calls the vault from the page itself; the iframe pages never do.
-      const csp = merchantCsp({ cdn: origins.cdn, vault: page === 'direct' ? origins.vault : undefined });
+      const csp = merchantCsp({ cdn: origins.cdn, vault: page === 'direct' ? origins.vault : undefined, report: config.cspReport });
       res.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Security-Policy': csp,
@@ -128,7 +129,7 @@ export function createMerchantServer(config) {
     }
     res.writeHead(404, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': merchantCsp({ cdn: origins.cdn }),
+      'Content-Security-Policy': merchantCsp({ cdn: origins.cdn, report: config.cspReport }),
     });
     res.end(renderNotFound());
   }

@@ -8,6 +8,31 @@ export interface DemoOptions {
   quiet?: boolean;
   /** Host name used in URLs and CSP sources. Default `localhost`. */
   publicHost?: string;
+  /** Test mode: record every request the CDN and merchant receive, and take CSP reports. */
+  record?: boolean;
+}
+
+/** A request as the demo's CDN or merchant server received it (test mode). */
+export interface ReceivedRequest {
+  origin: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One CSP violation report, from a page (merchant origin) or a frame (CDN origin). */
+export interface CspReport {
+  origin: string;
+  documentURI: string;
+  violatedDirective: string;
+  blockedURI: string;
+}
+
+/** What the demo servers saw in test mode. */
+export interface DemoRecords {
+  requests: ReceivedRequest[];
+  cspReports: CspReport[];
 }
 
 export interface Demo {
@@ -17,6 +42,8 @@ export interface Demo {
   secretKey: string;
   version: string;
   sri: { version: string; algorithm: string; files: Record<string, { integrity: string; path: string; bytes: number }> };
+  /** Present when started with `record: true`. */
+  records?: DemoRecords;
   close(): Promise<void>;
 }
 

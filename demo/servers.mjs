@@ -15,6 +15,8 @@ import { createCdnServer } from './cdn-server.mjs';
 import { originSources } from './csp.mjs';
 import { createMerchantServer } from './merchant-server.mjs';
 import { startVault } from './vault.mjs';
+import { holdUntilReady } from './startup-gate.mjs';
+import { CSP_REPORT_PATH, createRecords, recordRequests } from './test-recorder.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DEFAULT_PORTS = Object.freeze({ vault: 4242, cdn: 4243, merchant: 4244 });
@@ -34,13 +36,14 @@ export class PortInUseError extends Error {
 
 /**
  * Starts the vault, the CDN and the merchant site.
- * @param {{ ports?: { vault?: number, cdn?: number, merchant?: number }, dataDir?: string, quiet?: boolean, publicHost?: string }} [options]
+ * @param {{ ports?: { vault?: number, cdn?: number, merchant?: number }, dataDir?: string, quiet?: boolean, publicHost?: string, record?: boolean }} [options]
  * @returns {Promise<{
  *   urls: { vault: string, cdn: string, merchant: string },
  *   keys: { publishable: string },
  *   secretKey: string,
  *   version: string,
  *   sri: { version: string, algorithm: string, files: Record<string, { integrity: string, path: string, bytes: number }> },
+ *   records?: import('./test-recorder.mjs').DemoRecords,
  *   close: () => Promise<void>,
  * }>}
  */
@@ -65,7 +68,10 @@ export async function startDemo(options = {}) {
   /** @type {{ publishable: string, secret: string }} */
   const keys = { publishable: '', secret: '' };
 
-  const cdn = createCdnServer({ distDir, version, getOrigins: () => origins });
+  // Test mode: every origin records what it receives and takes CSP reports (test-recorder.mjs).
+  const records = options.record ? createRecords() : undefined;
+  const cspReport = records ? CSP_REPORT_PATH : undefined;
+  const cdn = createCdnServer({ distDir, version, getOrigins: () => origins, cspReport });
   const merchant = createMerchantServer({
     getOrigins: () => origins,
     vaultUrl: () => vaultUrl,
@@ -74,7 +80,14 @@ export async function startDemo(options = {}) {
     spaBundle: async () => spaCode,
     reactBundle: async () => reactCode,
     log,
+    cspReport,
   });
+  if (records) {
+    recordRequests(cdn, () => origins.cdn, records);
+    recordRequests(merchant, () => origins.merchant, records);
+  }
+  // Nothing is served until the vault is up: a page needs its key and API base (startup-gate.mjs).
+  const gates = [holdUntilReady(cdn), holdUntilReady(merchant)];
 
   /** @type {Array<() => Promise<void>>} */
   const closers = [];
@@ -104,6 +117,7 @@ export async function startDemo(options = {}) {
     origins.vault = `http://${publicHost}:${vault.port}`;
     keys.publishable = vault.keys.publishable;
     keys.secret = vault.keys.secret;
+    for (const gate of gates) gate.open();
   } catch (error) {
     await close();
     throw error;
@@ -116,6 +130,7 @@ export async function startDemo(options = {}) {
     secretKey: keys.secret,
     version,
     sri,
+    ...(records ? { records } : {}),
     close,
   };
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // npm test: typecheck, build, boundary and size checks, then every vitest project (unit, server,
-// browser). Ends with one plain line "tests: N passed, N failed".
+// browser). Ends with one plain line "tests: N passed, N failed" that counts tests only; failed
+// test files are named on their own line above it (scripts/test-summary.mjs).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarise } from './test-summary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -13,7 +15,8 @@ const step = (title, cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`\n${title} failed`);
-    console.log('tests: 0 passed, 1 failed');
+    console.log(`not run: ${title} failed first`);
+    console.log('tests: 0 passed, 0 failed');
     process.exit(1);
   }
 };
@@ -25,18 +28,17 @@ step('size budgets', 'node', ['scripts/check-size.mjs']);
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const report = join(root, '.tmp', 'vitest.json');
+// A report left by an earlier run must not stand in for this one.
+rmSync(report, { force: true });
 console.log('\n== vitest (unit, server, browser)');
 const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
 const r = spawnSync(bin('vitest'), args, { cwd: root, stdio: 'inherit' });
-let passed = 0;
-let failed = 0;
+let json = null;
 try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+  json = JSON.parse(readFileSync(report, 'utf8'));
 } catch {
-  failed = Math.max(failed, 1);
+  json = null;
 }
-if (r.status !== 0 && failed === 0) failed = 1;
-console.log(`tests: ${passed} passed, ${failed} failed`);
-process.exit(r.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+const summary = summarise(json, root);
+for (const line of summary.lines) console.log(line);
+process.exit(r.status === 0 && !summary.failed ? 0 : 1);

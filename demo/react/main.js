@@ -13,9 +13,9 @@ import { createElement as h, StrictMode, useEffect, useRef, useState } from 'rea
 import { createRoot } from 'react-dom/client';
 import { Cardvault } from 'cardvault';
 import { CardElement, CardvaultProvider, useCardvault, useElements } from 'cardvault/react';
-import { CARD_STYLE, describeError, formatMoney, isEmail, parseAmount, paymentOutcome, payWithToken, readConfig, tokenize } from '../site/shop.js';
+import { CARD_STYLE, describeError, formatMoney, isEmail, parseAmount, paymentOutcome, payWithToken, pageConfig, tokenize } from '../site/shop.js';
 
-const config = readConfig();
+const config = await pageConfig();
 const cardvault = Cardvault(config.publishableKey, { apiBase: config.apiBase, frameOrigin: config.frameOrigin, locale: 'en' });
 
 // A module constant: the same object on every render, so nothing is sent to the frame again. The

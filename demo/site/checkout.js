@@ -5,9 +5,9 @@
  * This script never sees them: it gets `change` events (complete / empty / error / brand — never a
  * value), asks the frame for a token, and sends only that token to the merchant's backend.
  */
-import { bindAmount, CARD_STYLE, clearResult, describeError, isEmail, payWithToken, readConfig, showPayment, showResult, tokenize } from './shop.js';
+import { bindAmount, CARD_STYLE, clearResult, describeError, isEmail, payWithToken, pageConfig, showPayment, showResult, tokenize } from './shop.js';
 
-const config = readConfig();
+const config = await pageConfig();
 const form = /** @type {HTMLFormElement} */ (document.getElementById('checkout-form'));
 const amountInput = /** @type {HTMLInputElement} */ (document.getElementById('amount'));
 const emailInput = /** @type {HTMLInputElement} */ (document.getElementById('email'));

@@ -6,9 +6,9 @@
  * reaches the merchant's server — but the page itself handles card data, which is why the site
  * falls under SAQ A-EP instead of SAQ A. Prefer the card element (`/`) when you can.
  */
-import { bindAmount, clearResult, describeError, isEmail, payWithToken, readConfig, showPayment, showResult, tokenize } from './shop.js';
+import { bindAmount, clearResult, describeError, isEmail, payWithToken, pageConfig, showPayment, showResult, tokenize } from './shop.js';
 
-const config = readConfig();
+const config = await pageConfig();
 const form = /** @type {HTMLFormElement} */ (document.getElementById('direct-form'));
 const amountInput = /** @type {HTMLInputElement} */ (document.getElementById('amount'));
 const emailInput = /** @type {HTMLInputElement} */ (document.getElementById('email'));

@@ -31,6 +31,29 @@ export function readConfig() {
   };
 }
 
+/**
+ * The page's settings once they are complete. A page served without a publishable key or API
+ * base (a vault that was not up yet, a misconfigured server) cannot take a payment: instead of
+ * letting Cardvault() throw on the empty key, it says so on the page and the returned promise
+ * never settles, so a page's `await pageConfig()` stops its script right there, quietly.
+ */
+export function pageConfig() {
+  const config = readConfig();
+  if (config.publishableKey && config.apiBase) return Promise.resolve(config);
+  const message = document.createElement('p');
+  message.className = 'callout callout--warning';
+  message.setAttribute('role', 'alert');
+  message.setAttribute('data-config-missing', '');
+  message.textContent = 'The payment form is not available: this page was served without its Cardvault key. Reload the page in a moment.';
+  const form = document.querySelector('.pay-form, #react-checkout');
+  form?.before(message);
+  for (const loading of document.querySelectorAll('.card-loading')) loading.textContent = 'Card field unavailable.';
+  for (const button of document.querySelectorAll('[data-pay], [data-continue]')) {
+    if (button instanceof HTMLButtonElement) button.disabled = true;
+  }
+  return new Promise(() => {});
+}
+
 /** "24", "24.5", "$1,024.00" -> cents, or null when it is not a valid amount. */
 export function parseAmount(text) {
   const clean = String(text).replace(/[\s$,]/g, '');

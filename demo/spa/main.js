@@ -8,9 +8,9 @@
  * this code only ever sees change events and, at the end, a token.
  */
 import { Cardvault } from 'cardvault';
-import { bindAmount, clearResult, describeError, isEmail, payWithToken, readConfig, showPayment, showResult, tokenize } from '../site/shop.js';
+import { bindAmount, clearResult, describeError, isEmail, payWithToken, pageConfig, showPayment, showResult, tokenize } from '../site/shop.js';
 
-const config = readConfig();
+const config = await pageConfig();
 const cardvault = Cardvault(config.publishableKey, { apiBase: config.apiBase, frameOrigin: config.frameOrigin, locale: 'en' });
 const elements = cardvault.elements();
 

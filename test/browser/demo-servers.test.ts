@@ -168,7 +168,8 @@ describe('npm run demo (demo/start.mjs)', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-    const end = Date.now() + 30_000;
+    // Two rollup builds and a vault with a fresh key: about 10 s quiet, a minute on a loaded machine.
+    const end = Date.now() + 180_000;
     while (!out.includes('Press Ctrl-C') && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain('Press Ctrl-C');
     expect(out).toMatch(/Merchant shop\s+http:\/\/localhost:\d+\//);
@@ -178,7 +179,7 @@ describe('npm run demo (demo/start.mjs)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toContain('Stopped.');
-  });
+  }, 240_000);
 
   it('exits 1 with one line when a port is taken', async () => {
     const blocker: Server = createServer();

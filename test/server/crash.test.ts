@@ -21,7 +21,7 @@ function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`vault did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`vault did not start: ${out}`)), 90_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
