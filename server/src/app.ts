@@ -5,6 +5,7 @@ import { newId } from './crypto/random';
 import { rateLimited, type RequestContext } from './http/context';
 import { ChargeDeclinedError, RetryAfterError } from './http/errors';
 import { applyCors, clientIp, errorBody, sendJson } from './http/respond';
+import { startLiveAdmin } from './admin/live';
 import { describeError } from './log';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './routes/api-keys';
 import { createCharge, retrieveCharge } from './routes/charges';
@@ -183,6 +184,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       resolve();
     });
   });
+  // Live administration (admin socket on PGlite, LISTEN/NOTIFY on PostgreSQL) once listening.
+  const stopLiveAdmin = await startLiveAdmin(vault, store);
   const purge = setInterval(() => void vault.purge().catch(() => {}), 3600_000);
   purge.unref();
   const port = (server.address() as AddressInfo).port;
@@ -198,6 +201,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closed ??= (async () => {
         clearInterval(purge);
+        await stopLiveAdmin();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -11,16 +11,16 @@
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
  *
- * With PGlite (the default) only one process may open a data directory: administer a running
- * vault through its HTTP API, or stop it first. Against PostgreSQL the commands run beside it.
+ * With PGlite (the default) only one process may open a data directory: while a vault serves it,
+ * the commands run inside that vault through its admin socket (<data dir>/admin.sock, mode 0600).
+ * Against PostgreSQL they run here, beside running vaults, which follow through LISTEN/NOTIFY.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AdminInputError } from './admin/operations';
+import { runAdmin } from './admin/run';
+import { AdminRemoteError } from './admin/socket';
 import { startServer } from './app';
-import { openStore } from './store/open';
-import type { SqlStore } from './store/sql-store';
-import { Vault } from './vault';
-import { renderApiKey } from './routes/render';
 
 export { startServer, createRequestHandler } from './app';
 export { ensureDemoAccount } from './demo-account';
@@ -93,26 +93,24 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Promise<T>): Promise<T> {
+/**
+ * Runs an admin operation (admin/operations.ts): inside the vault serving this PGlite data dir
+ * through its admin socket, else on a store opened here (PostgreSQL: always here).
+ */
+async function admin(p: Parsed, op: string, args: Record<string, unknown> = {}): Promise<number> {
   const env = process.env;
-  const dataDir = flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault';
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir });
-  try {
-    // Admin commands log to stderr so stdout stays machine-readable JSON.
-    const vault = await Vault.create({ store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) });
-    return await fn(vault, store);
-  } finally {
-    await store.close();
-  }
-}
-
-async function resolveAccount(vault: Vault, p: Parsed): Promise<string> {
-  const given = flag(p, 'account');
-  if (given) return given;
-  const accounts = await vault.store.listAccounts();
-  if (accounts.length === 1) return accounts[0]!.id;
-  if (accounts.length === 0) throw new UsageError('No account yet: run `cardvault-vault init` first.');
-  throw new UsageError(`Several accounts exist; pass --account (${accounts.map((a) => a.id).join(', ')}).`);
+  const result = await runAdmin(
+    {
+      dataDir: flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault',
+      ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+      // Admin commands log to stderr so stdout stays machine-readable JSON.
+      log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`),
+    },
+    op,
+    args,
+  );
+  print(result);
+  return 0;
 }
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
@@ -152,58 +150,29 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await new Promise<number>(() => {});
       }
       case 'init':
-        return await withVault(p, async (vault) => {
-          await vault.ensureEncryptionKey();
-          const account = await vault.createAccount(flag(p, 'name') ?? 'Default');
-          const pk = await vault.createApiKey(account.id, 'publishable', false);
-          const sk = await vault.createApiKey(account.id, 'secret', false);
-          print({ account: account.id, publishable_key: pk.secret, secret_key: sk.secret });
-          return 0;
-        });
-      case 'keys':
-        return await withVault(p, async (vault, store) => {
-          const now = vault.now();
-          if (sub === 'create') {
-            const type = flag(p, 'type');
-            if (type !== 'publishable' && type !== 'secret') throw new UsageError('--type must be publishable or secret.');
-            const origins = p.flags.get('origin') ?? null;
-            const created = await vault.createApiKey(await resolveAccount(vault, p), type, flag(p, 'live') === 'true', origins);
-            print(renderApiKey(created.row, now, created.secret));
-            return 0;
-          }
-          if (sub === 'list') {
-            print((await store.listApiKeys(await resolveAccount(vault, p))).map((k) => renderApiKey(k, now)));
-            return 0;
-          }
-          if (sub === 'revoke' || sub === 'roll') {
-            if (!arg) throw new UsageError(`keys ${sub} needs a key id (key_…).`);
-            const row = await store.getApiKey(arg);
-            if (!row) throw new UsageError(`No such key: ${arg}`);
-            if (sub === 'revoke') print(renderApiKey(await vault.revokeApiKey(row.accountId, arg), now));
-            else {
-              const { old, created } = await vault.rollApiKey(row.accountId, arg, intFlag(p, 'grace', 0));
-              print({ ...renderApiKey(created.row, now, created.secret), previous: renderApiKey(old, now) });
-            }
-            return 0;
-          }
-          throw new UsageError('keys needs create, list, revoke or roll.');
-        });
+        return await admin(p, 'init', { ...(flag(p, 'name') !== undefined ? { name: flag(p, 'name') } : {}) });
+      case 'keys': {
+        if (sub !== 'create' && sub !== 'list' && sub !== 'revoke' && sub !== 'roll') throw new UsageError('keys needs create, list, revoke or roll.');
+        const args: Record<string, unknown> = {};
+        if (flag(p, 'account') !== undefined) args.account = flag(p, 'account');
+        if (sub === 'create') {
+          args.type = flag(p, 'type');
+          args.live = flag(p, 'live') === 'true';
+          if (p.flags.has('origin')) args.origins = p.flags.get('origin');
+        }
+        if (sub === 'revoke' || sub === 'roll') {
+          if (!arg) throw new UsageError(`keys ${sub} needs a key id (key_…).`);
+          args.id = arg;
+        }
+        if (sub === 'roll') args.grace = intFlag(p, 'grace', 0);
+        return await admin(p, `keys.${sub}`, args);
+      }
       case 'rotate-data-key':
-        return await withVault(p, async (vault, store) => {
-          // Against a shared PostgreSQL, wait for running servers to pick up the new key.
-          print(await vault.rotateDataKey({ settleMs: store.backend === 'postgres' ? 6_000 : 100 }));
-          return 0;
-        });
+        return await admin(p, 'rotate-data-key');
       case 'rotate-encryption-key':
-        return await withVault(p, async (vault) => {
-          print(await vault.rotateEncryptionKey(intFlag(p, 'grace', 3600)));
-          return 0;
-        });
+        return await admin(p, 'rotate-encryption-key', { grace: intFlag(p, 'grace', 3600) });
       case 'retire-encryption-keys':
-        return await withVault(p, async (vault) => {
-          print({ retired: await vault.retireEncryptionKeys() });
-          return 0;
-        });
+        return await admin(p, 'retire-encryption-keys');
       case undefined:
       case 'help':
         process.stdout.write(`${USAGE}\n`);
@@ -212,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`Unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof AdminInputError || (error instanceof AdminRemoteError && error.failure.input)) {
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       return 2;
     }

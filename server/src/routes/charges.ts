@@ -148,8 +148,9 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest): Promise<Charge
   await vault.store.insertCharge(charge);
   // The CVC may not outlive the authorization (PCI DSS 3.2): re-seal the card without it.
   const { cvc: _cvc, ...rest } = card;
-  const resealed = await vault.envelope.seal(JSON.stringify(rest), aad);
-  await vault.store.updateSealed({ table: 'tokens', id: token.id, sealed: consumed.cardSealed }, resealed.sealed, resealed.dataKeyId);
+  await vault.envelope.write(null, JSON.stringify(rest), aad, (resealed) =>
+    vault.store.updateSealed({ table: 'tokens', id: token.id, sealed: consumed.cardSealed }, resealed.sealed, resealed.dataKeyId),
+  );
 
   // Declines (other than the processor's own errors) count towards card testing on this card.
   if (outcome.status === 'failed' && outcome.code !== 'processing_error') vault.abuse.recordCardFailure(token.fingerprint);

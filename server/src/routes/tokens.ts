@@ -183,7 +183,7 @@ export async function createToken(ctx: RequestContext): Promise<void> {
   const cardWait = vault.abuse.cardBlocked(fingerprint);
   if (cardWait > 0) throw new RetryAfterError('card_testing_suspected', cardWait);
 
-  const token: TokenRow = {
+  const base: TokenRow = {
     id,
     accountId: caller.accountId,
     livemode: caller.livemode,
@@ -199,10 +199,15 @@ export async function createToken(ctx: RequestContext): Promise<void> {
     expiresAt: nowMs + vault.tokenTtlMs,
     usedAt: null,
   };
-  const result = await vault.store.createToken({
-    token,
-    ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - IDEMPOTENCY_TTL_MS } } : {}),
-    ...(caller.clientTokenId !== undefined ? { clientTokenId: caller.clientTokenId } : {}),
+  // Sealed again if a rotation retired the key meanwhile (the store refuses a retiring key).
+  let token = base;
+  const result = await vault.envelope.write(sealed, JSON.stringify(card), aadFor('tokens', id), (s) => {
+    token = { ...base, cardSealed: s.sealed, dataKeyId: s.dataKeyId };
+    return vault.store.createToken({
+      token,
+      ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - IDEMPOTENCY_TTL_MS } } : {}),
+      ...(caller.clientTokenId !== undefined ? { clientTokenId: caller.clientTokenId } : {}),
+    });
   });
   if (result.kind === 'client_token_exhausted') throw new CardvaultError('client_token_exhausted', { param: 'client_token' });
   if (result.kind === 'replay') {

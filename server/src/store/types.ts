@@ -1,4 +1,5 @@
 /** Rows and the storage interface of the vault. Times are Unix milliseconds. */
+import type { StoreEvent } from './events';
 
 export interface AccountRow {
   id: string;
@@ -144,8 +145,19 @@ export interface Store {
   readonly backend: 'pglite' | 'postgres';
   /** The PGlite data directory (also where a generated KEK file lives), or null. */
   readonly dataDir: string | null;
+  /** The schema (PostgreSQL) or `pglite`: what "this database" means for locks and notifications. */
+  readonly scope: string;
   migrate(): Promise<number[]>;
   close(): Promise<void>;
+  /** Runs `fn` as this database's only data-key rotation; throws RotationRunningError if one runs. */
+  withRotationLock<R>(fn: () => Promise<R>): Promise<R>;
+  /** Tells every vault on this database (PostgreSQL NOTIFY; nobody else to tell on PGlite). */
+  publish(event: StoreEvent): Promise<void>;
+  /** Follows other vaults' events; `reset` runs when some may have been missed. Resolves an unsubscribe. */
+  subscribe(handlers: { event(e: StoreEvent): void; reset(): void }): Promise<() => Promise<void>>;
+
+  // Every write of a sealed value (accounts, tokens, encryption keys, secrets, updateSealed) throws
+  // StaleDataKeyError when its data key is no longer the active one: seal again (Envelope.write).
 
   insertAccount(row: AccountRow): Promise<void>;
   getAccount(id: string): Promise<AccountRow | null>;
