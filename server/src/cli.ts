@@ -7,7 +7,7 @@
  *   keys list [--account ID]
  *   keys revoke KEY_ID
  *   keys roll KEY_ID [--grace SECONDS]
- *   rotate-data-key                                   re-encrypt everything under a new data key
+ *   rotate-data-key [--batch-size N]                  re-encrypt everything under a new data key
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
  *
@@ -82,7 +82,7 @@ Commands:
   keys list [--account ACCT]
   keys revoke KEY_ID
   keys roll KEY_ID [--grace SECONDS]
-  rotate-data-key
+  rotate-data-key [--batch-size 500]
   rotate-encryption-key [--grace SECONDS]
   retire-encryption-keys
 
@@ -168,7 +168,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await admin(p, `keys.${sub}`, args);
       }
       case 'rotate-data-key':
-        return await admin(p, 'rotate-data-key');
+        return await admin(p, 'rotate-data-key', { 'batch-size': intFlag(p, 'batch-size', 500) });
       case 'rotate-encryption-key':
         return await admin(p, 'rotate-encryption-key', { grace: intFlag(p, 'grace', 3600) });
       case 'retire-encryption-keys':

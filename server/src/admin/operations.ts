@@ -79,7 +79,7 @@ const keysRoll: AdminOperation = async ({ vault, store }, args) => {
   return { ...renderApiKey(created.row, now, created.secret), previous: renderApiKey(old, now) };
 };
 
-const rotateDataKey: AdminOperation = ({ vault }) => vault.rotateDataKey();
+const rotateDataKey: AdminOperation = ({ vault }, args) => vault.rotateDataKey({ batchSize: Math.max(1, int(args, 'batch-size', 500)) });
 
 const rotateEncryptionKey: AdminOperation = ({ vault }, args) => vault.rotateEncryptionKey(int(args, 'grace', 3600));
 

@@ -14,6 +14,9 @@ const ACTIVE_REFRESH_MS = 5_000;
 /** Unwrapped keys of retired data keys stay in memory this long, for reads already in flight. */
 const RETIRED_KEY_LINGER_MS = 5_000;
 
+/** Rows a rotation re-encrypts at once. */
+const REENCRYPT_PARALLEL = 8;
+
 /** How many times a write sealed under a key that was just retired is sealed again. */
 const STALE_RETRIES = 5;
 
@@ -240,14 +243,20 @@ export class Envelope {
         converged = true;
         break;
       }
-      for (const ref of batch) {
-        const aad = aadFor(ref.table, ref.id);
-        const plain = await this.open(ref.sealed, aad);
-        const sealed = await this.sealWith(next.id, nextKey, plain, aad);
-        plain.fill(0);
-        // Compare-and-set: a row changed meanwhile (e.g. its CVC stripped) is read again next batch,
-        // so an older content is never written back.
-        if (await this.store.updateSealed(ref, sealed, next.id)) reencrypted++;
+      // A few rows at a time: each update is a round trip, and a pool has several connections.
+      for (let i = 0; i < batch.length; i += REENCRYPT_PARALLEL) {
+        const done = await Promise.all(
+          batch.slice(i, i + REENCRYPT_PARALLEL).map(async (ref) => {
+            const aad = aadFor(ref.table, ref.id);
+            const plain = await this.open(ref.sealed, aad);
+            const sealed = await this.sealWith(next.id, nextKey, plain, aad);
+            plain.fill(0);
+            // Compare-and-set: a row changed meanwhile (e.g. its CVC stripped) is read again next
+            // batch, so an older content is never written back.
+            return this.store.updateSealed(ref, sealed, next.id);
+          }),
+        );
+        reencrypted += done.filter(Boolean).length;
       }
       phase('batch', { reencrypted });
     }
