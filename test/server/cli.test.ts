@@ -25,7 +25,7 @@ describe('cardvault-vault CLI', () => {
     return { status: r.status, json, stderr: r.stderr };
   }
 
-  it('initialises, manages keys and rotates keys', () => {
+  it('initialises, manages keys and rotates keys', { timeout: 300_000 }, () => {
     const init = run('init');
     expect(init.status, init.stderr).toBe(0);
     expect(init.json.publishable_key).toMatch(/^pk_test_[A-Za-z0-9]{24}$/);
