@@ -98,6 +98,7 @@ async function chargeAll(urls: string[], sk: string, ids: string[]): Promise<str
 /** Two rotations started together: one at least finishes; the other finishes or is refused clearly. */
 async function twoRotations(where: Where): Promise<void> {
   const runs = await Promise.all([children.cli(where, 'rotate-data-key').done, children.cli(where, 'rotate-data-key').done]);
+  console.info(`[figure] ${where.kind}: two concurrent rotate-data-key exited ${runs.map((r) => r.code).join(' and ')}`);
   for (const r of runs) {
     if (r.code !== 0) {
       expect(r.code, r.stderr).toBe(1);
@@ -176,6 +177,8 @@ describe('PGlite: online administration through the admin socket', () => {
     expect(await chargeAll([again.url], keys.secret_key, ids)).toEqual([]);
   });
 });
+
+if (!pgUrl) console.warn('\n*** rotation.test.ts: PostgreSQL suite NOT run: set TEST_DATABASE_URL=postgres://… to run it. ***\n');
 
 describe.skipIf(!pgUrl)('PostgreSQL: two vaults on one schema', () => {
   async function twoVaults(): Promise<{ where: Where; keys: Keys; urls: string[] }> {
