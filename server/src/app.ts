@@ -8,6 +8,7 @@ import { clientIp, parseTrustProxy, type TrustProxy } from './http/client-ip';
 import { applyCors, errorBody, sendJson } from './http/respond';
 import { trackConnections, DEFAULT_SHUTDOWN_GRACE_MS, type DrainResult } from './lifecycle/graceful-stop';
 import { startRetentionSweeper, RETENTION_SWEEP_MS } from './lifecycle/retention';
+import { startLiveAdmin } from './admin/live';
 import { describeError } from './log';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './routes/api-keys';
 import { createCharge, retrieveCharge } from './routes/charges';
@@ -217,6 +218,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const host = options.host ?? '127.0.0.1';
   const sweeper = startRetentionSweeper(vault, retentionSweepMs ?? RETENTION_SWEEP_MS);
+  // Live administration (admin socket on PGlite, LISTEN/NOTIFY on PostgreSQL) once listening.
+  const stopLiveAdmin = await startLiveAdmin(vault, store);
   const purge = setInterval(() => void vault.purge().catch(() => {}), 3600_000);
   purge.unref();
   const port = (server.address() as AddressInfo).port;
@@ -235,6 +238,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       closed ??= (async () => {
         clearInterval(purge);
         await sweeper.stop();
+        await stopLiveAdmin();
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeAllConnections();
@@ -247,6 +251,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stopped ??= (async () => {
         clearInterval(purge);
         const [drained] = await Promise.all([connections.drain(graceMs), sweeper.stop()]);
+        await stopLiveAdmin();
         // Only once no request can still use it.
         if (ownsStore) await store.close();
         return drained;

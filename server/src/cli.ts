@@ -11,26 +11,23 @@
  *   origins claim URL [--account ID] [--note TEXT]    after verifying the account controls URL
  *   origins list [--account ID] [--unclaimed]
  *   origins release URL
- *   rotate-data-key                                   re-encrypt everything under a new data key
+ *   rotate-data-key [--batch-size N]                  re-encrypt everything under a new data key
  *   rotate-encryption-key [--grace SECONDS]           add a JWE key; older ones retire after the grace
  *   retire-encryption-keys                            retire keys whose grace has ended
  *   blocks list                                       live card-testing blocks
  *   blocks clear [--ip IP] [--key KEY_ID]             clear blocks (all without a filter)
  *
- * With PGlite (the default) only one process may open a data directory: administer a running
- * vault through its HTTP API, or stop it first. Against PostgreSQL the commands run beside it.
+ * With PGlite (the default) only one process may open a data directory: while a vault serves it,
+ * the commands run inside that vault through its admin socket (<data dir>/admin.sock, mode 0600).
+ * Against PostgreSQL they run here, beside running vaults, which follow through LISTEN/NOTIFY.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runAdmin } from './admin/run';
+import { AdminRemoteError } from './admin/socket';
+import { AdminArgumentError } from './admin/context';
 import { rememberKek } from './lifecycle/preflight';
 import { serve } from './lifecycle/serve';
-import { openStore } from './store/open';
-import type { SqlStore } from './store/sql-store';
-import { Vault } from './vault';
-import { AdminArgumentError, type AdminOperation } from './admin/context';
-import { createKey, listKeys, revokeKey, rollKey } from './admin/keys';
-import { claimOrigin, listOrigins, releaseOrigin } from './admin/origins';
-import { clearBlocks, listBlocks } from './admin/blocks';
 
 export { startServer, createRequestHandler } from './app';
 export { ensureDemoAccount } from './demo-account';
@@ -95,7 +92,7 @@ Commands:
   origins claim URL [--account ACCT] [--note TEXT]
   origins list [--account ACCT] [--unclaimed]
   origins release URL
-  rotate-data-key
+  rotate-data-key [--batch-size 500]
   rotate-encryption-key [--grace SECONDS]
   retire-encryption-keys
   blocks list
@@ -109,38 +106,38 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function withVault<T>(p: Parsed, fn: (vault: Vault, store: SqlStore) => Promise<T>): Promise<T> {
+/**
+ * Runs an admin operation (admin/operations.ts) with the flags as its arguments: inside the vault
+ * serving this PGlite data dir through its admin socket, else on a store opened here (PostgreSQL:
+ * always here, beside running vaults).
+ */
+async function admin(p: Parsed, op: string, extra: Record<string, unknown> = {}): Promise<number> {
   const env = process.env;
   const dataDir = flag(p, 'data-dir') ?? env.CARDVAULT_DATA_DIR ?? './.data/vault';
-  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...pgSchema(env) } : {}), dataDir });
-  try {
-    // Admin commands log to stderr so stdout stays machine-readable JSON.
-    const vault = await Vault.create({ store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) });
-    if (!env.DATABASE_URL) rememberKek(dataDir, env);
-    return await fn(vault, store);
-  } finally {
-    await store.close();
-  }
-}
-
-/** CARDVAULT_PG_SCHEMA: the PostgreSQL schema to use (created if missing); default the search_path. */
-function pgSchema(env: NodeJS.ProcessEnv): { schema?: string } {
-  return env.CARDVAULT_PG_SCHEMA ? { schema: env.CARDVAULT_PG_SCHEMA } : {};
-}
-
-/** Runs an operator action (admin/) on the store, with the flags as its arguments. */
-async function runOperation(p: Parsed, operation: AdminOperation, extra: Record<string, unknown>): Promise<number> {
   const args: Record<string, unknown> = {};
-  for (const [name, values] of p.flags) args[name] = name === 'origin' ? values : values.at(-1);
-  return withVault(p, async (vault, store) => {
-    print(await operation({ vault, store }, { ...args, ...extra }));
-    return 0;
-  });
+  // --origin repeats (a list); every other flag is its last value.
+  for (const [name, values] of p.flags) if (name !== 'data-dir') args[name] = name === 'origin' ? values : values.at(-1);
+  const result = await runAdmin(
+    {
+      dataDir,
+      ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+      // Admin commands log to stderr so stdout stays machine-readable JSON.
+      log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`),
+    },
+    op,
+    { ...args, ...extra },
+  );
+  if (!env.DATABASE_URL) rememberKek(dataDir, env);
+  print(result);
+  return 0;
 }
 
-const KEY_OPERATIONS: Record<string, AdminOperation> = { create: createKey, list: listKeys, revoke: revokeKey, roll: rollKey };
-const ORIGIN_OPERATIONS: Record<string, AdminOperation> = { claim: claimOrigin, list: listOrigins, release: releaseOrigin };
-const BLOCK_OPERATIONS: Record<string, AdminOperation> = { list: listBlocks, clear: clearBlocks };
+/** The operator commands with sub-commands, each run as the admin operation `command.sub`. */
+const ADMIN_COMMANDS: Record<'keys' | 'origins' | 'blocks', readonly string[]> = {
+  keys: ['create', 'list', 'revoke', 'roll'],
+  origins: ['claim', 'list', 'release'],
+  blocks: ['list', 'clear'],
+};
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -157,45 +154,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'serve':
         return await serve({ port: flag(p, 'port'), host: flag(p, 'host'), dataDir: flag(p, 'data-dir'), shutdownGrace: flag(p, 'shutdown-grace') });
       case 'init':
-        return await withVault(p, async (vault) => {
-          await vault.ensureEncryptionKey();
-          const account = await vault.createAccount(flag(p, 'name') ?? 'Default');
-          const pk = await vault.createApiKey(account.id, 'publishable', false);
-          const sk = await vault.createApiKey(account.id, 'secret', false);
-          print({ account: account.id, publishable_key: pk.secret, secret_key: sk.secret });
-          return 0;
-        });
-      case 'keys': {
-        const operation = sub !== undefined && Object.hasOwn(KEY_OPERATIONS, sub) ? KEY_OPERATIONS[sub] : undefined;
-        if (!operation) throw new UsageError('keys needs create, list, revoke or roll.');
-        return await runOperation(p, operation, arg !== undefined ? { id: arg } : {});
-      }
-      case 'origins': {
-        const operation = sub !== undefined && Object.hasOwn(ORIGIN_OPERATIONS, sub) ? ORIGIN_OPERATIONS[sub] : undefined;
-        if (!operation) throw new UsageError('origins needs claim, list or release.');
-        return await runOperation(p, operation, arg !== undefined ? { origin: arg } : {});
+        return await admin(p, 'init');
+      case 'keys':
+      case 'origins':
+      case 'blocks': {
+        const subs = ADMIN_COMMANDS[command];
+        if (sub === undefined || !subs.includes(sub)) throw new UsageError(`${command} needs ${subs.join(', ')}.`);
+        return await admin(p, `${command}.${sub}`, arg !== undefined ? { [command === 'origins' ? 'origin' : 'id']: arg } : {});
       }
       case 'rotate-data-key':
-        return await withVault(p, async (vault, store) => {
-          // Against a shared PostgreSQL, wait for running servers to pick up the new key.
-          print(await vault.rotateDataKey({ settleMs: store.backend === 'postgres' ? 6_000 : 100 }));
-          return 0;
-        });
+        return await admin(p, 'rotate-data-key', { 'batch-size': intFlag(p, 'batch-size', 500) });
       case 'rotate-encryption-key':
-        return await withVault(p, async (vault) => {
-          print(await vault.rotateEncryptionKey(intFlag(p, 'grace', 3600)));
-          return 0;
-        });
+        return await admin(p, 'rotate-encryption-key', { grace: intFlag(p, 'grace', 3600) });
       case 'retire-encryption-keys':
-        return await withVault(p, async (vault) => {
-          print({ retired: await vault.retireEncryptionKeys() });
-          return 0;
-        });
-      case 'blocks': {
-        const operation = sub !== undefined && Object.hasOwn(BLOCK_OPERATIONS, sub) ? BLOCK_OPERATIONS[sub] : undefined;
-        if (!operation) throw new UsageError('blocks needs list or clear.');
-        return await runOperation(p, operation, {});
-      }
+        return await admin(p, 'retire-encryption-keys');
       case undefined:
       case 'help':
         process.stdout.write(`${USAGE}\n`);
@@ -204,7 +176,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`Unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof AdminArgumentError) {
+    if (error instanceof UsageError || error instanceof AdminArgumentError || (error instanceof AdminRemoteError && error.failure.input)) {
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       return 2;
     }

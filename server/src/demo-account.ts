@@ -44,8 +44,9 @@ export async function ensureDemoAccount(
   let seedRow = await store.getSecret('demo_seed');
   if (!seedRow) {
     const raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
-    const { sealed, dataKeyId } = await vault.envelope.seal(raw, aadFor('vault_secrets', 'demo_seed'));
-    seedRow = await store.putSecretIfAbsent({ name: 'demo_seed', sealed, dataKeyId, createdAt: vault.now() });
+    seedRow = await vault.envelope.write(null, raw, aadFor('vault_secrets', 'demo_seed'), ({ sealed, dataKeyId }) =>
+      store.putSecretIfAbsent({ name: 'demo_seed', sealed, dataKeyId, createdAt: vault.now() }),
+    );
   }
   const seed = await vault.envelope.open(seedRow.sealed, aadFor('vault_secrets', 'demo_seed'));
   if (!(await store.getAccount(accountId))) {

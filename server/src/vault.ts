@@ -46,6 +46,7 @@ export interface CreatedKey {
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 const KEY_CACHE_MS = 5_000;
+const FALLBACK_KEY_CACHE_MS = 1_000;
 const ENC_KEY_CACHE_MS = 5_000;
 
 /** A client token's verified claims. */
@@ -75,6 +76,8 @@ export class Vault {
   private readonly encKeyCache = new Map<string, { row: EncryptionKeyRow; privateJwk: JsonWebKey; at: number }>();
   private publicKeysCache: { keys: unknown[]; at: number } | null = null;
   private signingKey: Uint8Array | null = null;
+  /** True while this vault receives the store's events (PostgreSQL LISTEN connected). */
+  private following = false;
 
   private constructor(
     readonly store: Store,
@@ -122,10 +125,12 @@ export class Vault {
 
   async createAccount(name: string, id = newId('acct', 16)): Promise<AccountRow> {
     const raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
-    const { sealed, dataKeyId } = await this.envelope.seal(raw, aadFor('accounts', id));
+    const row = await this.envelope.write(null, raw, aadFor('accounts', id), async ({ sealed, dataKeyId }) => {
+      const r: AccountRow = { id, name, fingerprintKeySealed: sealed, dataKeyId, createdAt: this.now() };
+      await this.store.insertAccount(r);
+      return r;
+    });
     raw.fill(0);
-    const row: AccountRow = { id, name, fingerprintKeySealed: sealed, dataKeyId, createdAt: this.now() };
-    await this.store.insertAccount(row);
     return row;
   }
 
@@ -187,7 +192,10 @@ export class Vault {
     const hash = sha256Hex(secret);
     const now = this.now();
     let cached = this.apiKeyCache.get(hash);
-    if (!cached || Date.now() - cached.at > KEY_CACHE_MS) {
+    // Revocations reach this cache through the store's events; without them (PostgreSQL with the
+    // LISTEN connection down) a cached row is trusted for a second at most.
+    const ttl = this.store.backend === 'postgres' && !this.following ? FALLBACK_KEY_CACHE_MS : KEY_CACHE_MS;
+    if (!cached || Date.now() - cached.at > ttl) {
       const row = await this.store.findApiKeyByHash(hash);
       if (!row) {
         this.apiKeyCache.delete(hash);
@@ -221,7 +229,11 @@ export class Vault {
     assertMayManage(options.actor ?? OPERATOR, row.kind, 'revoke');
     const revoked = await this.store.revokeApiKeys(id, this.now(), options.cascade ?? false);
     this.forget(row);
-    for (const r of revoked) this.apiKeyCache.delete(r.lookupHash);
+    // Every other vault on this database drops the keys within moments (PostgreSQL NOTIFY).
+    for (const r of revoked) {
+      this.apiKeyCache.delete(r.lookupHash);
+      await this.store.publish({ t: 'api_key', hash: r.lookupHash });
+    }
     return { key: (await this.store.getApiKey(id)) ?? row, cascaded: revoked.map((r) => r.id).filter((r) => r !== id) };
   }
 
@@ -258,6 +270,7 @@ export class Vault {
       throw new CardvaultError('parameter_invalid', { param: 'id', message: 'This key was already revoked or rolled.' });
     }
     this.forget(row);
+    await this.store.publish({ t: 'api_key', hash: row.lookupHash });
     return { old: (await this.store.getApiKey(id)) ?? row, created: { row: next, secret: full } };
   }
 
@@ -294,8 +307,9 @@ export class Vault {
     let row = await this.store.getSecret('client_token_hs256');
     if (!row) {
       const raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
-      const { sealed, dataKeyId } = await this.envelope.seal(raw, aadFor('vault_secrets', 'client_token_hs256'));
-      row = await this.store.putSecretIfAbsent({ name: 'client_token_hs256', sealed, dataKeyId, createdAt: this.now() });
+      row = await this.envelope.write(null, raw, aadFor('vault_secrets', 'client_token_hs256'), ({ sealed, dataKeyId }) =>
+        this.store.putSecretIfAbsent({ name: 'client_token_hs256', sealed, dataKeyId, createdAt: this.now() }),
+      );
     }
     this.signingKey = await this.envelope.open(row.sealed, aadFor('vault_secrets', 'client_token_hs256'));
     return this.signingKey;
@@ -371,19 +385,21 @@ export class Vault {
 
   private async addEncryptionKey(): Promise<string> {
     const { kid, publicJwk, privateJwk } = await generateEncryptionKey();
-    const { sealed, dataKeyId } = await this.envelope.seal(JSON.stringify(privateJwk), aadFor('encryption_keys', kid));
     // "Newest first" must hold even when two keys are made within one clock tick.
     const newest = (await this.store.listEncryptionKeys())[0]?.createdAt ?? 0;
-    await this.store.insertEncryptionKey({
-      kid,
-      publicJwk: JSON.stringify(publicJwk),
-      privateSealed: sealed,
-      dataKeyId,
-      createdAt: Math.max(this.now(), newest + 1),
-      retiresAt: null,
-      status: 'active',
-    });
+    await this.envelope.write(null, JSON.stringify(privateJwk), aadFor('encryption_keys', kid), ({ sealed, dataKeyId }) =>
+      this.store.insertEncryptionKey({
+        kid,
+        publicJwk: JSON.stringify(publicJwk),
+        privateSealed: sealed,
+        dataKeyId,
+        createdAt: Math.max(this.now(), newest + 1),
+        retiresAt: null,
+        status: 'active',
+      }),
+    );
     this.publicKeysCache = null;
+    await this.store.publish({ t: 'encryption_key' });
     return kid;
   }
 
@@ -396,6 +412,7 @@ export class Vault {
     const scheduled = await this.store.scheduleEncryptionKeyRetirement(kid, this.now() + graceSeconds * 1000);
     this.encKeyCache.clear();
     this.publicKeysCache = null;
+    await this.store.publish({ t: 'encryption_key' });
     return { kid, scheduled };
   }
 
@@ -403,6 +420,7 @@ export class Vault {
     const retired = await this.store.retireEncryptionKeys(this.now());
     this.encKeyCache.clear();
     this.publicKeysCache = null;
+    if (retired.length > 0) await this.store.publish({ t: 'encryption_key' });
     return retired;
   }
 
@@ -433,11 +451,48 @@ export class Vault {
 
   // ---------------------------------------------------------------- maintenance
 
-  /** Re-encrypts all stored secrets under a new data key, then retires the old ones. */
-  async rotateDataKey(options: { settleMs?: number } = {}): Promise<RotationResult> {
-    const result = await this.envelope.rotate({ ...options, now: this.now() });
+  /**
+   * Re-encrypts all stored secrets under a new data key, then retires the old ones; one rotation
+   * per database at a time (RotationRunningError otherwise). See Envelope.rotate.
+   */
+  async rotateDataKey(options: { batchSize?: number } = {}): Promise<RotationResult> {
+    const result = await this.envelope.rotate({
+      ...options,
+      now: this.now(),
+      onPhase: (phase, detail) => this.log.info('data_key_rotation', { phase, ...detail }),
+    });
     this.log.info('data_key_rotated', { data_key_id: result.dataKeyId, reencrypted: result.reencrypted, retired: result.retired });
     return result;
+  }
+
+  /**
+   * Follows the other vaults on this database (PostgreSQL LISTEN/NOTIFY): a revoked or rolled key,
+   * a new data key, a changed JWE key set reach this vault's caches within moments. A serving vault
+   * calls this once; resolves the unsubscribe.
+   */
+  async follow(): Promise<() => Promise<void>> {
+    const unsubscribe = await this.store.subscribe({
+      event: (e) => {
+        if (e.t === 'api_key') this.apiKeyCache.delete(e.hash);
+        else if (e.t === 'data_key') void this.envelope.refresh().catch(() => {});
+        else {
+          this.encKeyCache.clear();
+          this.publicKeysCache = null;
+        }
+      },
+      // Events may have been missed (the LISTEN connection was lost): drop everything cached.
+      reset: () => {
+        this.apiKeyCache.clear();
+        this.encKeyCache.clear();
+        this.publicKeysCache = null;
+        void this.envelope.refresh().catch(() => {});
+      },
+    });
+    this.following = true;
+    return async () => {
+      this.following = false;
+      await unsubscribe();
+    };
   }
 
   /** Deletes idempotency records past their 24 h. */

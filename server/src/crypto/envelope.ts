@@ -1,5 +1,6 @@
 import type { webcrypto } from 'node:crypto';
 import { newId, b64url, fromB64url } from './random';
+import { StaleDataKeyError } from '../store/events';
 import type { DataKeyRow, Store } from '../store/types';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -10,11 +11,23 @@ const encoder = new TextEncoder();
 /** How often a server re-reads which data key is active (another process may have rotated). */
 const ACTIVE_REFRESH_MS = 5_000;
 
+/** Unwrapped keys of retired data keys stay in memory this long, for reads already in flight. */
+const RETIRED_KEY_LINGER_MS = 5_000;
+
+/** Rows a rotation re-encrypts at once. */
+const REENCRYPT_PARALLEL = 8;
+
+/** How many times a write sealed under a key that was just retired is sealed again. */
+const STALE_RETRIES = 5;
+
 export interface RotationResult {
   dataKeyId: string;
   reencrypted: number;
   retired: string[];
 }
+
+/** Where a rotation is (logged, and what the SIGKILL tests interrupt). */
+export type RotationPhase = 'created' | 'activated' | 'batch' | 'swept' | 'retired';
 
 /**
  * Envelope encryption of everything secret the vault stores (card data, fingerprint keys,
@@ -121,6 +134,43 @@ export class Envelope {
     return { id, key: await this.keyFor(id) };
   }
 
+  /** Re-reads the active data key now (another vault rotated) and forgets retired keys soon. */
+  async refresh(): Promise<void> {
+    await this.loadActive(false);
+    for (const row of await this.store.listDataKeys()) {
+      if (row.status === 'retired' && this.keys.has(row.id)) this.forgetSoon(row.id);
+    }
+  }
+
+  private forgetSoon(id: string): void {
+    setTimeout(() => this.keys.delete(id), RETIRED_KEY_LINGER_MS).unref();
+  }
+
+  /**
+   * Writes a sealed value: `write` stores it (a store write under the ACTIVE_KEY rule). When its
+   * data key was retired meanwhile (StaleDataKeyError), re-reads the active key, seals again and
+   * writes again: a value is never stored under a key a rotation is retiring.
+   *
+   * @param first a value already sealed (in parallel with other work), or null to seal here.
+   */
+  async write<R>(
+    first: { sealed: string; dataKeyId: string } | null,
+    plaintext: string | Uint8Array,
+    aad: string,
+    write: (s: { sealed: string; dataKeyId: string }) => Promise<R>,
+  ): Promise<R> {
+    let sealed = first ?? (await this.seal(plaintext, aad));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write(sealed);
+      } catch (error) {
+        if (!(error instanceof StaleDataKeyError) || attempt >= STALE_RETRIES) throw error;
+        await this.refresh();
+        sealed = await this.seal(plaintext, aad);
+      }
+    }
+  }
+
   /**
    * Seals `plaintext` under the active data key, bound to `aad` (e.g. `token:tok_…`).
    * @example const { sealed, dataKeyId } = await envelope.seal(JSON.stringify(card), `token:${id}`);
@@ -158,50 +208,72 @@ export class Envelope {
   }
 
   /**
-   * Rotates the data key while the vault keeps serving: activates a new key (new writes use it at
-   * once in this process, within {@link ACTIVE_REFRESH_MS} in others), re-encrypts every sealed
-   * value in batches with compare-and-set updates, then retires every older key.
-   *
-   * @param settleMs wait this long after the first sweep before the last one (default 1 s), so
-   *   in-flight requests and other processes sharing the database have switched to the new key
-   *   (use > 5000 against a shared PostgreSQL: servers re-read the active key every 5 s).
+   * Rotates the data key while the vault keeps serving, as this database's only rotation (a lock in
+   * the database; a second one is refused with RotationRunningError):
+   * 1. a new key is created and activated. Activation waits for every write still sealing under the
+   *    old key (the ACTIVE_KEY rule in the store), and no write can use the old key after it.
+   * 2. every sealed value not under the new key is re-encrypted, compare-and-set on the sealed
+   *    value, until none is left;
+   * 3. every older key is retired (its wrapped bytes deleted), and the database is checked: no row
+   *    left under another key, or this throws.
+   * Killed at any point, it leaves every row readable (keys are retired only after step 2), and a
+   * new run finishes the work.
    */
-  async rotate(options: { batchSize?: number; settleMs?: number; now?: number } = {}): Promise<RotationResult> {
+  async rotate(options: { batchSize?: number; now?: number; onPhase?: (phase: RotationPhase, detail: Record<string, unknown>) => void } = {}): Promise<RotationResult> {
+    return this.store.withRotationLock(() => this.rotateLocked(options));
+  }
+
+  private async rotateLocked(options: { batchSize?: number; now?: number; onPhase?: (phase: RotationPhase, detail: Record<string, unknown>) => void }): Promise<RotationResult> {
     const batchSize = options.batchSize ?? 500;
+    const phase = options.onPhase ?? (() => {});
     const next = await this.newDataKey('decrypt_only');
     const nextKey = await this.unwrap(next);
+    phase('created', { data_key_id: next.id });
     await this.store.activateDataKey(next.id);
     this.activeId = next.id;
     this.activeCheckedAt = Date.now();
+    // Other vaults switch now instead of at their first refused write.
+    await this.store.publish({ t: 'data_key' });
+    phase('activated', { data_key_id: next.id });
     let reencrypted = 0;
-    const sweep = async (): Promise<void> => {
-      for (let pass = 0; pass < 10_000; pass++) {
-        const batch = await this.store.listSealedNotUnder(next.id, batchSize);
-        if (batch.length === 0) return;
-        for (const ref of batch) {
-          const aad = aadFor(ref.table, ref.id);
-          const plain = await this.open(ref.sealed, aad);
-          const sealed = await this.sealWith(next.id, nextKey, plain, aad);
-          plain.fill(0);
-          // Compare-and-set: a row changed meanwhile is picked up again by the next batch.
-          if (await this.store.updateSealed(ref, sealed, next.id)) reencrypted++;
-        }
+    let converged = false;
+    for (let pass = 0; pass < 10_000; pass++) {
+      const batch = await this.store.listSealedNotUnder(next.id, batchSize);
+      if (batch.length === 0) {
+        converged = true;
+        break;
       }
-      throw new Error('Data-key rotation did not converge.');
-    };
-    await sweep();
-    // A request that picked the old key just before the switch may still be writing its row:
-    // give in-flight requests time to land, then sweep again before the old key is destroyed.
-    await new Promise((r) => setTimeout(r, options.settleMs ?? 1_000));
-    await sweep();
+      // A few rows at a time: each update is a round trip, and a pool has several connections.
+      for (let i = 0; i < batch.length; i += REENCRYPT_PARALLEL) {
+        const done = await Promise.all(
+          batch.slice(i, i + REENCRYPT_PARALLEL).map(async (ref) => {
+            const aad = aadFor(ref.table, ref.id);
+            const plain = await this.open(ref.sealed, aad);
+            const sealed = await this.sealWith(next.id, nextKey, plain, aad);
+            plain.fill(0);
+            // Compare-and-set: a row changed meanwhile (e.g. its CVC stripped) is read again next
+            // batch, so an older content is never written back.
+            return this.store.updateSealed(ref, sealed, next.id);
+          }),
+        );
+        reencrypted += done.filter(Boolean).length;
+      }
+      phase('batch', { reencrypted });
+    }
+    if (!converged) throw new Error('Data-key rotation did not converge; run it again.');
+    phase('swept', { reencrypted });
     const retired: string[] = [];
     for (const key of await this.store.listDataKeys()) {
       if (key.id !== next.id && key.status !== 'retired') {
         await this.store.retireDataKey(key.id, options.now ?? Date.now());
-        this.keys.delete(key.id);
+        this.forgetSoon(key.id);
         retired.push(key.id);
       }
     }
+    await this.store.publish({ t: 'data_key' });
+    const left = await this.store.listSealedNotUnder(next.id, 1);
+    if (left.length > 0) throw new Error(`Data-key rotation left ${left[0]!.table} ${left[0]!.id} under another key; run it again.`);
+    phase('retired', { retired });
     return { dataKeyId: next.id, reencrypted, retired };
   }
 }

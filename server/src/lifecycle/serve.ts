@@ -22,8 +22,6 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     host: config.host,
     dataDir: config.dataDir,
     ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-    // Every vault that shares limits on one database names the same schema (docs: server/README.md).
-    ...(config.databaseUrl !== undefined && env.CARDVAULT_PG_SCHEMA ? { schema: env.CARDVAULT_PG_SCHEMA } : {}),
     ...(config.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: config.tokenTtlSeconds } : {}),
     ...(env.CARDVAULT_TRUST_PROXY ? { trustProxy: env.CARDVAULT_TRUST_PROXY } : {}),
     ...(env.CARDVAULT_RATE_LIMIT === 'off' ? { abuse: { perIp: false, perKey: false, cardTesting: false } } : {}),

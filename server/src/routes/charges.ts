@@ -127,8 +127,9 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest, attempt = 0): P
   // The CVC may not outlive the token's first use (PCI DSS 3.2): the card is re-sealed without it
   // here, and store.chargeToken writes that in the transaction that marks the token used.
   const { cvc: _cvc, ...rest } = card;
-  const stripped = await vault.envelope.seal(JSON.stringify(rest), aad);
-  const charge = await vault.store.chargeToken(
+  // envelope.write: sealed under the key active when the transaction commits (a rotation may retire
+  // the one read here; the store then refuses and the card is sealed again).
+  const charge = await vault.envelope.write(null, JSON.stringify(rest), aad, (stripped) => vault.store.chargeToken(
     {
       tokenId: token.id,
       accountId: key.accountId,
@@ -156,7 +157,7 @@ async function makeCharge(ctx: RequestContext, r: ChargeRequest, attempt = 0): P
         createdAt: now,
       };
     },
-  );
+  ));
   if (charge === null) {
     // Lost a race: another charge, the expiry, the retention sweep, or a re-encryption of the card.
     if (attempt < 3) return makeCharge(ctx, r, attempt + 1);

@@ -208,7 +208,7 @@ async function tokenize(ctx: RequestContext, state: { gated: boolean }): Promise
   state.gated = true;
   await vault.abuse.admit(who, fingerprint);
 
-  const token: TokenRow = {
+  const base: TokenRow = {
     id,
     accountId: caller.accountId,
     livemode: caller.livemode,
@@ -224,10 +224,15 @@ async function tokenize(ctx: RequestContext, state: { gated: boolean }): Promise
     expiresAt: nowMs + vault.tokenTtlMs,
     usedAt: null,
   };
-  const result = await vault.store.createToken({
-    token,
-    ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - IDEMPOTENCY_TTL_MS } } : {}),
-    ...(caller.clientTokenId !== undefined ? { clientTokenId: caller.clientTokenId } : {}),
+  // Sealed again if a rotation retired the key meanwhile (the store refuses a retiring key).
+  let token = base;
+  const result = await vault.envelope.write(sealed, JSON.stringify(card), aadFor('tokens', id), (s) => {
+    token = { ...base, cardSealed: s.sealed, dataKeyId: s.dataKeyId };
+    return vault.store.createToken({
+      token,
+      ...(idempotencyKey !== undefined ? { idempotency: { key: idempotencyKey, requestHash, staleBefore: nowMs - IDEMPOTENCY_TTL_MS } } : {}),
+      ...(caller.clientTokenId !== undefined ? { clientTokenId: caller.clientTokenId } : {}),
+    });
   });
   if (result.kind === 'client_token_exhausted') throw new CardvaultError('client_token_exhausted', { param: 'client_token' });
   if (result.kind === 'replay') {

@@ -4,6 +4,7 @@
  * or none of it: never a used token without its charge, never a CVC on a used token.
  */
 import type { Db } from './db';
+import { StaleDataKeyError } from './events';
 import type { ChargeRow, ChargeTokenInput } from './types';
 
 // Compare-and-set on the sealed card as the route read and decrypted it: if a data-key rotation
@@ -27,6 +28,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
  */
 export async function chargeToken(db: Db, input: ChargeTokenInput, decide: () => Promise<ChargeRow>): Promise<ChargeRow | null> {
   return db.transaction(async (tx) => {
+    // The ACTIVE_KEY rule (sql-store.ts): the CVC-less card is written only under a data key still
+    // active, share-locked until commit, so a rotation cannot retire it under this write.
+    const key = await tx.query(`SELECT id FROM data_keys WHERE id = $1 AND status = 'active' FOR SHARE`, [input.strippedDataKeyId]);
+    if (key.length === 0) throw new StaleDataKeyError(input.strippedDataKeyId);
     const won = await tx.query(
       CONSUME,
       [input.tokenId, input.accountId, input.livemode, input.now, input.cardSealed, input.strippedSealed, input.strippedDataKeyId],

@@ -7,7 +7,7 @@ import { SqlStore } from './sql-store';
 export interface OpenStoreOptions {
   /** PostgreSQL connection string; when set, PGlite is not used. */
   databaseUrl?: string;
-  /** With `databaseUrl`: a schema to create and use (tests use a fresh one per run). */
+  /** With `databaseUrl`: a schema to create and use (tests use a fresh one per run). Default: env CARDVAULT_PG_SCHEMA, else the search_path's. */
   schema?: string;
   /** PGlite data directory, or `memory://` for an in-memory database (tests). Default `./.data/vault`. */
   dataDir?: string;
@@ -25,9 +25,12 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions = {}): Promise<SqlStore> {
   let store: SqlStore;
   if (options.databaseUrl) {
+    // CARDVAULT_PG_SCHEMA: one schema of a shared database (several vault processes on one schema
+    // behave as one vault; the tests give each run its own).
+    const schema = options.schema ?? (process.env.CARDVAULT_PG_SCHEMA || undefined);
     const db = await PgDb.open({
       connectionString: options.databaseUrl,
-      ...(options.schema !== undefined ? { schema: options.schema } : {}),
+      ...(schema !== undefined ? { schema } : {}),
       ...(options.poolSize !== undefined ? { max: options.poolSize } : {}),
     });
     // The data dir still holds the generated KEK file when no CARDVAULT_KEK is set.

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Db, Row } from './db';
+import { listenPg } from './pg-listener';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -16,6 +17,8 @@ export class PgDb implements Db {
   private constructor(
     private readonly q: Queryable,
     private readonly pool: pg.Pool | null,
+    private readonly config: pg.PoolConfig,
+    readonly scope: string,
   ) {}
 
   static async open(options: PgDbOptions): Promise<PgDb> {
@@ -28,8 +31,8 @@ export class PgDb implements Db {
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-    else await pool.query('SELECT 1');
-    return new PgDb(pool, pool);
+    const rows = await pool.query<{ s: string | null }>('SELECT current_schema() AS s');
+    return new PgDb(pool, pool, config, options.schema ?? rows.rows[0]?.s ?? 'public');
   }
 
   async query<T = Row>(text: string, params: readonly unknown[] = [], name?: string): Promise<T[]> {
@@ -44,7 +47,7 @@ export class PgDb implements Db {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const out = await fn(new PgDb(client, null));
+      const out = await fn(new PgDb(client, null, this.config, this.scope));
       await client.query('COMMIT');
       return out;
     } catch (error) {
@@ -53,6 +56,31 @@ export class PgDb implements Db {
     } finally {
       client.release();
     }
+  }
+
+  async exclusive<R>(name: string, fn: () => Promise<R>): Promise<{ held: true; value: R } | { held: false }> {
+    // A connection of its own (not the pool's): a session advisory lock lives exactly as long as the
+    // session, so a killed holder frees it and the pool's connections never carry it by mistake.
+    // Keyed by the scope (schema): test schemas sharing one database never block each other.
+    const client = new pg.Client(this.config);
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', [name, this.scope]);
+      if (got.rows[0]?.ok !== true) return { held: false };
+      return { held: true, value: await fn() };
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  listen(channel: string, handlers: { message(payload: string): void; reset(): void }): Promise<() => Promise<void>> {
+    const { max: _max, ...clientConfig } = this.config;
+    return listenPg(clientConfig, channel, handlers);
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.q.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   async close(): Promise<void> {

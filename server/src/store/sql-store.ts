@@ -1,6 +1,7 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
 import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type RevokedKeyRef } from './keys';
 import { MemoryAbuseStore, SqlAbuseStore, type AbuseStore } from './abuse';
+import { eventChannel, parseEvent, RotationRunningError, StaleDataKeyError, type StoreEvent } from './events';
 import { MIGRATIONS } from './migrations';
 import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
 import { chargeToken } from './charges';
@@ -39,18 +40,23 @@ const TOKEN_COLUMNS =
 // One statement records the idempotency key and inserts the token: either both exist or neither,
 // and a concurrent request with the same key waits on the unique index, then inserts nothing.
 // An idempotency record older than 24 h is replaced (the DO UPDATE ... WHERE).
+// The sealing data key must still be active, share-locked until commit (ACTIVE_KEY): see below.
 const INSERT_TOKEN_IDEMPOTENT = `
-WITH idem AS (
+WITH k AS (SELECT id FROM data_keys WHERE id = $5 AND status = 'active' FOR SHARE),
+idem AS (
   INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, token_id, created_at)
-  VALUES ($2, $14, $15, $1, $12)
+  SELECT $2::text, $14::text, $15::text, $1::text, $12::bigint FROM k WHERE true
   ON CONFLICT (account_id, idempotency_key) DO UPDATE
     SET request_hash = EXCLUDED.request_hash, token_id = EXCLUDED.token_id, created_at = EXCLUDED.created_at
     WHERE idempotency_keys.created_at < $16
   RETURNING token_id
+),
+ins AS (
+  INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
+  SELECT $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::text, $7::text, $8::text, $9::integer, $10::integer, $11::text, $12::bigint, $13::bigint FROM idem
+  RETURNING id
 )
-INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
-SELECT $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::text, $7::text, $8::text, $9::integer, $10::integer, $11::text, $12::bigint, $13::bigint FROM idem
-RETURNING id`;
+SELECT (SELECT count(*) FROM k) AS key_ok, (SELECT count(*) FROM ins) AS inserted`;
 
 // Claims a charge's Idempotency-Key: one statement, so of two concurrent requests with one key one
 // inserts and the other conflicts (waiting for the first on PostgreSQL's unique index). A record past
@@ -74,6 +80,28 @@ WHERE k.account_id = $1 AND k.livemode = $2 AND k.idempotency_key = $3`;
 const INSERT_TOKEN = `
 INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+// Security rule: nothing is sealed into the database under a data key that is being retired. Every
+// write of a sealed value share-locks its data key's row *as active* in the same statement or
+// transaction. A rotation's activation (activateDataKey) updates that row, so it waits for every
+// such write in flight, and a write that comes after it finds the key no longer active (PostgreSQL
+// re-checks a locked row's WHERE after the updater commits) and inserts nothing: the caller seals
+// again under the new key (StaleDataKeyError). Once the activation has committed, the sweep sees
+// every row the old key will ever have, and retiring it cannot strand one.
+const INSERT_TOKEN_ACTIVE_KEY = `
+WITH k AS (SELECT id FROM data_keys WHERE id = $5 AND status = 'active' FOR SHARE)
+INSERT INTO tokens (id, account_id, livemode, card_sealed, data_key_id, fingerprint, brand, last4, exp_month, exp_year, client_token_id, created_at, expires_at)
+SELECT $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::text, $7::text, $8::text, $9::integer, $10::integer, $11::text, $12::bigint, $13::bigint FROM k
+RETURNING id`;
+
+/** The ACTIVE_KEY rule for a transaction: share-locks the data key as active, or throws. */
+async function lockActiveKey(tx: Db, dataKeyId: string): Promise<void> {
+  const rows = await tx.query(`SELECT id FROM data_keys WHERE id = $1 AND status = 'active' FOR SHARE`, [dataKeyId]);
+  if (rows.length === 0) throw new StaleDataKeyError(dataKeyId);
+}
+
+/** The name of the data-key rotation's lock (one rotation per database scope at a time). */
+const ROTATION_LOCK = 'cardvault.rotate-data-key';
 
 class ReplaySignal extends Error {}
 
@@ -207,6 +235,8 @@ function tokenParams(t: TokenRow): unknown[] {
 export class SqlStore implements Store {
   readonly backend: 'pglite' | 'postgres';
   readonly abuse: AbuseStore;
+  /** The schema (PostgreSQL) or `pglite`: what "this database" means for locks and notifications. */
+  readonly scope: string;
 
   constructor(
     private readonly db: Db,
@@ -216,6 +246,30 @@ export class SqlStore implements Store {
     this.backend = db.kind;
     // PGlite is one process: memory is enough. On PostgreSQL every vault must see the same counters.
     this.abuse = db.kind === 'postgres' ? new SqlAbuseStore(db) : new MemoryAbuseStore();
+    this.scope = db.scope;
+  }
+
+  /** Runs `fn` as this database's only data-key rotation; throws RotationRunningError if one runs. */
+  async withRotationLock<R>(fn: () => Promise<R>): Promise<R> {
+    const out = await this.db.exclusive(ROTATION_LOCK, fn);
+    if (!out.held) throw new RotationRunningError(this.scope);
+    return out.value;
+  }
+
+  /** Tells every vault on this database (PostgreSQL NOTIFY); a no-op on PGlite (one process). */
+  async publish(event: StoreEvent): Promise<void> {
+    await this.db.notify(eventChannel(this.scope), JSON.stringify(event));
+  }
+
+  /** Follows the other vaults' events; `reset` runs when some may have been missed (reconnect). */
+  subscribe(handlers: { event(e: StoreEvent): void; reset(): void }): Promise<() => Promise<void>> {
+    return this.db.listen(eventChannel(this.scope), {
+      message(payload) {
+        const e = parseEvent(payload);
+        if (e !== null) handlers.event(e);
+      },
+      reset: () => handlers.reset(),
+    });
   }
 
   /** Applies pending migrations in order, each in its own transaction; returns the versions applied. */
@@ -248,10 +302,13 @@ export class SqlStore implements Store {
 
   // ---- accounts ----
   async insertAccount(a: AccountRow): Promise<void> {
-    await this.db.query(
-      'INSERT INTO accounts (id, name, fingerprint_key_sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4, $5)',
-      [a.id, a.name, a.fingerprintKeySealed, a.dataKeyId, a.createdAt],
-    );
+    await this.db.transaction(async (tx) => {
+      await lockActiveKey(tx, a.dataKeyId);
+      await tx.query(
+        'INSERT INTO accounts (id, name, fingerprint_key_sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [a.id, a.name, a.fingerprintKeySealed, a.dataKeyId, a.createdAt],
+      );
+    });
   }
 
   async getAccount(id: string): Promise<AccountRow | null> {
@@ -375,11 +432,15 @@ export class SqlStore implements Store {
 
   async updateSealed(ref: SealedRef, sealed: string, dataKeyId: string): Promise<boolean> {
     const { column, id } = SEALED_COLUMNS[ref.table];
+    // Compare-and-set on the sealed value (never resurrects an older content), under the ACTIVE_KEY rule.
     const rows = await this.db.query(
-      `UPDATE ${ref.table} SET ${column} = $1, data_key_id = $2 WHERE ${id} = $3 AND ${column} = $4 RETURNING ${id}`,
+      `WITH k AS (SELECT id FROM data_keys WHERE id = $2 AND status = 'active' FOR SHARE),
+       upd AS (UPDATE ${ref.table} SET ${column} = $1, data_key_id = $2 WHERE ${id} = $3 AND ${column} = $4 AND EXISTS (SELECT 1 FROM k) RETURNING ${id})
+       SELECT (SELECT count(*) FROM k) AS key_ok, (SELECT count(*) FROM upd) AS n`,
       [sealed, dataKeyId, ref.id, ref.sealed],
     );
-    return rows.length > 0;
+    if (num(rows[0]?.key_ok) === 0) throw new StaleDataKeyError(dataKeyId);
+    return num(rows[0]?.n) > 0;
   }
 
   // ---- tokens ----
@@ -387,19 +448,22 @@ export class SqlStore implements Store {
     const { token, idempotency, clientTokenId } = input;
     if (clientTokenId === undefined) {
       if (idempotency === undefined) {
-        await this.db.query(INSERT_TOKEN, tokenParams(token), 'token_insert');
+        const rows = await this.db.query(INSERT_TOKEN_ACTIVE_KEY, tokenParams(token), 'token_insert_active_key');
+        if (rows.length === 0) throw new StaleDataKeyError(token.dataKeyId);
         return { kind: 'created' };
       }
       const rows = await this.db.query(
         INSERT_TOKEN_IDEMPOTENT,
         [...tokenParams(token), idempotency.key, idempotency.requestHash, idempotency.staleBefore],
-        'token_insert_idem',
+        'token_insert_idem_active_key',
       );
-      if (rows.length > 0) return { kind: 'created' };
+      if (num(rows[0]?.key_ok) === 0) throw new StaleDataKeyError(token.dataKeyId);
+      if (num(rows[0]?.inserted) > 0) return { kind: 'created' };
       return this.readReplay(token.accountId, idempotency.key);
     }
     try {
       return await this.db.transaction(async (tx): Promise<CreateTokenResult> => {
+        await lockActiveKey(tx, token.dataKeyId);
         if (idempotency !== undefined) {
           const existing = await tx.query(
             'SELECT request_hash, token_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2 AND created_at >= $3',
@@ -422,7 +486,7 @@ export class SqlStore implements Store {
           idempotency.requestHash,
           idempotency.staleBefore,
         ]);
-        if (rows.length === 0) throw new ReplaySignal();
+        if (num(rows[0]?.inserted) === 0) throw new ReplaySignal();
         return { kind: 'created' };
       });
     } catch (error) {
@@ -526,11 +590,14 @@ export class SqlStore implements Store {
 
   // ---- encryption keys ----
   async insertEncryptionKey(k: EncryptionKeyRow): Promise<void> {
-    await this.db.query(
-      `INSERT INTO encryption_keys (kid, public_jwk, private_sealed, data_key_id, created_at, retires_at, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [k.kid, k.publicJwk, k.privateSealed, k.dataKeyId, k.createdAt, k.retiresAt, k.status],
-    );
+    await this.db.transaction(async (tx) => {
+      await lockActiveKey(tx, k.dataKeyId);
+      await tx.query(
+        `INSERT INTO encryption_keys (kid, public_jwk, private_sealed, data_key_id, created_at, retires_at, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [k.kid, k.publicJwk, k.privateSealed, k.dataKeyId, k.createdAt, k.retiresAt, k.status],
+      );
+    });
   }
 
   async getEncryptionKey(kid: string): Promise<EncryptionKeyRow | null> {
@@ -565,10 +632,13 @@ export class SqlStore implements Store {
   }
 
   async putSecretIfAbsent(s: SecretRow): Promise<SecretRow> {
-    await this.db.query(
-      'INSERT INTO vault_secrets (name, sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING',
-      [s.name, s.sealed, s.dataKeyId, s.createdAt],
-    );
+    await this.db.transaction(async (tx) => {
+      await lockActiveKey(tx, s.dataKeyId);
+      await tx.query(
+        'INSERT INTO vault_secrets (name, sealed, data_key_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING',
+        [s.name, s.sealed, s.dataKeyId, s.createdAt],
+      );
+    });
     const stored = await this.getSecret(s.name);
     if (stored === null) throw new Error('Secret vanished after insert.');
     return stored;

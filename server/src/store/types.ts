@@ -2,6 +2,7 @@
 import type { KeyLineageStore } from './keys';
 import type { OriginClaimStore } from './origins';
 import type { AbuseStore } from './abuse';
+import type { StoreEvent } from './events';
 
 export interface AccountRow {
   id: string;
@@ -171,8 +172,19 @@ export interface Store extends KeyLineageStore, OriginClaimStore {
   readonly dataDir: string | null;
   /** Rate buckets, card-testing counters and blocks (memory on PGlite, shared tables on PostgreSQL). */
   readonly abuse: AbuseStore;
+  /** The schema (PostgreSQL) or `pglite`: what "this database" means for locks and notifications. */
+  readonly scope: string;
   migrate(): Promise<number[]>;
   close(): Promise<void>;
+  /** Runs `fn` as this database's only data-key rotation; throws RotationRunningError if one runs. */
+  withRotationLock<R>(fn: () => Promise<R>): Promise<R>;
+  /** Tells every vault on this database (PostgreSQL NOTIFY; nobody else to tell on PGlite). */
+  publish(event: StoreEvent): Promise<void>;
+  /** Follows other vaults' events; `reset` runs when some may have been missed. Resolves an unsubscribe. */
+  subscribe(handlers: { event(e: StoreEvent): void; reset(): void }): Promise<() => Promise<void>>;
+
+  // Every write of a sealed value (accounts, tokens, encryption keys, secrets, updateSealed) throws
+  // StaleDataKeyError when its data key is no longer the active one: seal again (Envelope.write).
 
   insertAccount(row: AccountRow): Promise<void>;
   getAccount(id: string): Promise<AccountRow | null>;
