@@ -82,6 +82,8 @@ export function createCardForm(
   peerBrand: () => CardBrand | null = () => null,
   /** For a split field: gives characters to the next field of the group; false when there is none. */
   handOn: (text: string) => boolean = () => false,
+  /** For a split field: whether another field of the group holds something. */
+  peerStarted: () => boolean = () => false,
 ): CardForm {
   let options: FrameOptions = {};
   const names = TYPE_FIELDS[type].filter((n) => !(n === 'postal_code' && type === 'card' && initial.hidePostalCode));
@@ -125,6 +127,8 @@ export function createCardForm(
     const n = field('number');
     return n ? validateCardNumber(n.el.value).brand : null;
   };
+  // A postal code the merchant made optional may stay empty: complete, and not read for tokenizing.
+  const skipped = (f: Field): boolean => f.name === 'postal_code' && options.postalCode === 'optional' && !f.el.value.trim();
   const cvcBrand = (): CardBrand | null => (field('number') ? ownBrand() : peerBrand());
   const brandFor = (name: FieldName): CardBrand | null => (name === 'cvc' ? cvcBrand() : ownBrand());
 
@@ -135,7 +139,7 @@ export function createCardForm(
     const checks: FieldCheck[] = [];
     let shownError: FieldCheck['code'];
     for (const f of fields) {
-      const c = checkField(f.name, f.el.value, brandFor(f.name));
+      const c: FieldCheck = skipped(f) ? { empty: true, complete: true } : checkField(f.name, f.el.value, brandFor(f.name));
       checks.push(c);
       const visible = c.code && (c.now || (f.shown === 1 && !c.empty) || f.shown === 2);
       // Each input marks only itself (the host's `invalid` style follows aria-invalid, per input).
@@ -230,6 +234,9 @@ export function createCardForm(
     // Moving between inputs of one frame is not a blur of the element.
     if (wrap.contains(ev.relatedTarget as Node | null)) return;
     focused = false;
+    // Leaving a card the customer has started: empty fields say what they need too (an empty
+    // postal code otherwise only kept Pay disabled, with nothing to say why).
+    if (fields.some((f) => f.el.value) || peerStarted()) for (const f of fields) f.shown = 2;
     events.blur();
     refresh();
   });
@@ -260,7 +267,7 @@ export function createCardForm(
   return {
     names,
     title,
-    read: () => Object.fromEntries(fields.map((f) => [f.name, f.el.value])) as FieldValues,
+    read: () => Object.fromEntries(fields.filter((f) => !skipped(f)).map((f) => [f.name, f.el.value])) as FieldValues,
     brand: () => (field('number') ? ownBrand() : null),
     showErrors(list) {
       for (const f of fields) if (list.includes(f.name)) f.shown = 2;

@@ -64,7 +64,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       blur: () => send('blur', {}),
       escape: () => send('escape', {}),
       advance: () => send('advance', { direction: 'next' }),
-    }, peerBrand, handOn);
+    }, peerBrand, handOn, () => findSiblings(win, group).some((e) => Object.values(e.read()).some((v) => v)));
   // Built before hello, from the fragment (styled below): the host's `ready` needs no round trip.
   const form = build(params.options);
   // The title names every input shown ("Secure payment field: Card number, …, and Postal code");

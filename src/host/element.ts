@@ -174,7 +174,7 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
     }
     if (!(el instanceof HTMLElement) || !el.isConnected) {
       // Names the selector the merchant wrote (never a value the customer typed).
-      throw new CardvaultError('mount_target_missing', { param: 'target', message: `mount(): ${typeof target === 'string' ? `no element matches "${target.slice(0, 100)}" in the document` : 'the target must be a selector or an element in the document'}.` });
+      throw new CardvaultError('mount_target_missing', { param: 'target', message: `mount(): ${typeof target === 'string' ? `nothing matches "${target.slice(0, 100)}"` : 'expected a selector or a connected element'}.` });
     }
     teardown(new CardvaultError('element_not_mounted'));
 

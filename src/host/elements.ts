@@ -39,9 +39,7 @@ export function createElements(ctx: HostContext, options?: unknown): CardvaultEl
       if (m.has(type) || (m.size > 0 && (type === 'card' || m.has('card')))) {
         throw new CardvaultError('element_exists', {
           param: 'type',
-          message: m.has(type)
-            ? `This group already has a ${type} element: use getElement('${type}'), or destroy() it first.`
-            : `The combined card element and split fields cannot be mixed in one group: create ${type} in another elements() group.`,
+          message: m.has(type) ? `${type} exists in this group: use getElement('${type}').` : `card and split fields cannot be mixed in one group: create ${type} in another elements().`,
         });
       }
       const element = createElement(group, type, o);

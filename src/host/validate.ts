@@ -20,13 +20,13 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 
 // s: a style object by state, b: a boolean, f: a fonts array; any other allowed key is a string of
 // at most 200 characters (placeholder, label, billing details).
-const KINDS: Record<string, string> = { style: 's', disabled: 'b', hidePostalCode: 'b', hideIcon: 'b', fonts: 'f' };
+const KINDS: Record<string, string> = { style: 's', disabled: 'b', hidePostalCode: 'b', hideIcon: 'b', fonts: 'f', postalCode: 'p' };
 /** What each kind allows, for the message. */
-const ALLOWED: Record<string, string> = { s: 'an object of base, complete, empty and invalid styles', b: 'a boolean', f: 'an array of up to 10 font objects' };
+const ALLOWED: Record<string, string> = { s: 'an object of base, complete, empty, invalid', b: 'a boolean', f: 'an array of up to 10 font objects', p: "'optional' or 'required'" };
 const STATES = ['base', 'complete', 'empty', 'invalid'];
 
 /** Allowed keys of `elements.create()` / `element.update()` options. */
-export const ELEMENT_OPTIONS = 'style placeholder label disabled hidePostalCode hideIcon';
+export const ELEMENT_OPTIONS = 'style placeholder label disabled hidePostalCode hideIcon postalCode';
 /** Allowed keys of `createToken()`'s billing details. */
 export const BILLING = BILLING_FIELDS.join(' ');
 
@@ -52,7 +52,9 @@ export function checkOptions(options: unknown, param: string, allowed: string): 
           ? isObject(v) && Object.keys(v).every((s) => STATES.includes(s) && isObject(v[s]))
           : kind === 'f'
             ? Array.isArray(v) && v.length <= 10 && v.every(isObject)
-            : typeof v === 'string' && v.length <= 200)
+            : kind === 'p'
+              ? v === 'optional' || v === 'required'
+              : typeof v === 'string' && v.length <= 200)
     ) {
       throw bad(`${param}.${k}`, ALLOWED[kind!] ?? 'a string of up to 200 characters', v);
     }

@@ -29,6 +29,8 @@ export interface FrameOptions {
   disabled?: boolean;
   /** Combined `card` element: hide the postal-code input. */
   hidePostalCode?: boolean;
+  /** `card` and `postalCode` elements: `optional` accepts an empty postal code (default `required`). */
+  postalCode?: 'optional' | 'required';
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
   /** The vault's API base (`connect` only, never the fragment): the frame prefetches the encryption key set from it. */

@@ -79,6 +79,32 @@ describe('split fields typed at machine speed', () => {
   });
 });
 
+describe('direct mode errors', () => {
+  it('are tied to their fields, said once, in the frames\' words', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.demo.urls.merchant}/direct`);
+    await page.fill('#email', 'direct@example.com');
+    await page.locator('#cc-number').pressSequentially('4242');
+    await page.locator('#cc-exp').pressSequentially('1234');
+    await page.locator('#cc-csc').pressSequentially('1');
+    await page.click('[data-pay]');
+    const line = page.locator('[data-card-error]');
+    await waitUntil(async () => (await line.innerText()) !== '', 'the error line');
+    // The English frame's words for the first invalid field (src/frame/locales/en.ts).
+    expect(await line.innerText()).toBe('Your card number is incomplete.');
+    const id = await line.getAttribute('id');
+    expect(id).toBeTruthy();
+    const state = async (sel: string) => ({ invalid: await page.locator(sel).getAttribute('aria-invalid'), describedBy: (await page.locator(sel).getAttribute('aria-describedby')) ?? '' });
+    expect(await state('#cc-number')).toEqual({ invalid: 'true', describedBy: id });
+    expect(await state('#cc-csc')).toEqual({ invalid: 'true', describedBy: id });
+    expect((await state('#cc-exp')).invalid).toBe('false');
+    // Said once: no other live region or alert on the page carries it.
+    const saying = await page.evaluate((text) => [...document.querySelectorAll('[role=alert],[role=status],[aria-live]')].filter((el) => !(el as HTMLElement).hidden && el.textContent!.includes(text)).length, 'Your card number is incomplete.');
+    expect(saying).toBe(1);
+    await page.close();
+  });
+});
+
 describe('demo/README.md', () => {
   it('names only files the CDN serves (frame documents per locale)', () => {
     const readme = readFileSync(join(ROOT, 'demo', 'README.md'), 'utf8');

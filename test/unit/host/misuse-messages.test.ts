@@ -41,7 +41,7 @@ describe('misuse errors say how to fix them', () => {
     expect(e.code).toBe('mount_target_missing');
     expect(e.message).toContain('"#card-element"');
     const detached = thrown(() => cv().elements().create('card').mount(document.createElement('div')));
-    expect(detached.message).toMatch(/selector or an element in the document/);
+    expect(detached.message).toMatch(/a selector or a connected element/);
   });
 
   it('element_exists tells a duplicate from mixing the combined card with split fields', () => {
@@ -49,13 +49,13 @@ describe('misuse errors say how to fix them', () => {
     combined.create('card');
     const mixed = thrown(() => combined.create('cardNumber'));
     expect(mixed.code).toBe('element_exists');
-    expect(mixed.message).toMatch(/combined card element and split fields cannot be mixed/);
-    expect(mixed.message).toMatch(/another elements\(\) group/);
+    expect(mixed.message).toMatch(/card and split fields cannot be mixed in one group/);
+    expect(mixed.message).toMatch(/create cardNumber in another elements\(\)/);
     const split = cv().elements();
     split.create('cardNumber');
     const duplicate = thrown(() => split.create('cardNumber'));
     expect(duplicate.code).toBe('element_exists');
-    expect(duplicate.message).toMatch(/already has a cardNumber element: use getElement\('cardNumber'\)/);
+    expect(duplicate.message).toMatch(/cardNumber exists in this group: use getElement\('cardNumber'\)/);
     expect(duplicate.message).not.toBe(mixed.message);
   });
 
@@ -70,8 +70,9 @@ describe('misuse errors say how to fix them', () => {
     ['an unknown element type', () => cv().elements().create('cardholder' as never), 'type', /type must be one of card, cardNumber, cardExpiry, cardCvc, postalCode; got "cardholder"/],
     ['an unknown event', () => cv().elements().create('card').on('input' as never, () => {}), 'event', /event must be one of ready, change, focus, blur, escape, loaderror; got "input"/],
     ['a handler that is not a function', () => cv().elements().create('card').on('change', 'x' as never), 'handler', /handler must be a function; got "x"/],
-    ['an unknown option', () => cv().elements().create('card', { colour: 'red' } as never), 'options.colour', /Unknown option options\.colour; allowed: style, placeholder, label, disabled, hidePostalCode, hideIcon/],
+    ['an unknown option', () => cv().elements().create('card', { colour: 'red' } as never), 'options.colour', /Unknown option options\.colour; allowed: style, placeholder, label, disabled, hidePostalCode, hideIcon, postalCode/],
     ['a boolean option of another type', () => cv().elements().create('card', { disabled: 'yes' } as never), 'options.disabled', /options\.disabled must be a boolean; got "yes"/],
+    ['a postalCode option other than optional or required', () => cv().elements().create('card', { postalCode: 'maybe' } as never), 'options.postalCode', /options\.postalCode must be 'optional' or 'required'; got "maybe"/],
     ['options that are not an object', () => cv().elements().create('card', 'big' as never), 'options', /options must be an object; got "big"/],
     ['an unknown factory option', () => createInstance('pk_test_abcdefghijklmnopqrstuvwx', { colour: 1 } as never), 'colour', /allowed: apiBase, frameOrigin, locale, timeouts/],
   ])('invalid_argument for %s names the argument and the allowed values', (_, fn, param, message) => {
