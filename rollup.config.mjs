@@ -39,6 +39,8 @@ function defineVersion() {
  *   the React codes): the frame's errors travel to the host as codes and the host's copy supplies
  *   the rest (CardvaultError.fromJSON recomputes them from the code); customer-facing text comes
  *   from src/frame/locales.ts.
+ * - `host`: the script-tag host bundle is `iife` without validation_error messages: the host never
+ *   raises those codes, and the frame sends each one with its message in the customer's language.
  * Fails the build if an entry in scope is left unrewritten.
  */
 function trimCatalogue(bundle) {
@@ -68,7 +70,7 @@ function trimCatalogue(bundle) {
       if (bundle === 'esm') {
         out = rewrite(code, 'VAULT_ENTRIES', (type, fixAndStatus) => `entry(${type}, ${fixAndStatus}, '')`);
       } else {
-        const lean = bundle === 'frame' ? () => 'entry()' : (type, _fs, message) => `entry(${type}, 0, 0, ${message})`;
+        const lean = bundle === 'frame' ? () => 'entry()' : (type, _fs, message) => `entry(${type}, 0, 0, ${bundle === 'host' && type === "'validation_error'" ? "''" : message})`;
         out = rewrite(code, 'REACT_ENTRIES', null);
         out = rewrite(out, 'SDK_ENTRIES', lean);
         out = rewrite(out, 'VAULT_ENTRIES', (type) => lean(type, '', `''`));
@@ -214,10 +216,10 @@ const reprint = () => terser({ ecma: 2020, compress: { defaults: false, booleans
 const min = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: /^!/ } });
 
 /** An IIFE for a `<script>` tag, unminified and minified, with source maps. */
-function iife(input, file, name) {
+function iife(input, file, name, bundle = 'iife') {
   return {
     input,
-    plugins: browserPlugins('iife'),
+    plugins: browserPlugins(bundle),
     output: [
       { file: `dist/${file}.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner },
       { file: `dist/${file}.min.js`, format: 'iife', name, exports: 'default', sourcemap: true, banner, plugins: [min()] },
@@ -265,7 +267,7 @@ const serverExternal = [
 
 export default [
   // Merchant page, script tag: the host side only.
-  iife('src/entries/cdn.ts', 'cardvault', 'Cardvault'),
+  iife('src/entries/cdn.ts', 'cardvault', 'Cardvault', 'host'),
   // Merchant page, bundlers.
   esm('src/entries/esm.ts', 'cardvault'),
   // React bindings (cardvault/react): React and the ESM package above stay external.

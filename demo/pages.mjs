@@ -43,7 +43,7 @@ function testCardTable() {
   ).join('\n          ');
   return `<section class="panel test-cards" aria-labelledby="test-cards-title">
       <h2 id="test-cards-title">Test cards</h2>
-      <p class="muted">Use any future expiry date (for example 12 / 34), any 3-digit CVC (4 digits for American Express) and any postal code.</p>
+      <p class="muted">Use any future expiry date (for example 12 / 34), any 3-digit CVC (4 digits for American Express) and any postal code of 3 to 10 letters or digits (for example 94107).</p>
       <div class="table-scroll" tabindex="0" role="region" aria-label="Test card numbers (scrolls sideways on small screens)">
         <table>
           <thead><tr><th scope="col">Card number</th><th scope="col">Brand</th><th scope="col">Result</th></tr></thead>

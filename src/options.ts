@@ -1,3 +1,4 @@
+import { describeType } from './card/assert-argument';
 import { CardvaultError } from './errors/cardvault-error';
 import { LOCALE_CODES, matchLocale } from './locale-codes';
 import type { Locale, LocaleCode } from './types';
@@ -46,10 +47,10 @@ const KNOWN = new Set(['apiBase', 'frameOrigin', 'locale', 'timeouts']);
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) return { ...DEFAULTS, timeouts: { ...DEFAULTS.timeouts } };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw bad('options', 'Options must be an object.');
+    throw bad('options', `Options must be an object; got ${describeType(options)}.`);
   }
   const o = options as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw bad(k, `Unknown option "${k.slice(0, 40)}".`);
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw bad(k, `Unknown option "${k.slice(0, 40)}"; allowed: ${[...KNOWN].join(', ')}.`);
   const out: ResolvedOptions = { ...DEFAULTS, timeouts: { ...DEFAULTS.timeouts } };
   if (o.apiBase !== undefined) out.apiBase = httpUrl(o.apiBase, 'apiBase', false);
   if (o.frameOrigin !== undefined) out.frameOrigin = httpUrl(o.frameOrigin, 'frameOrigin', true);
@@ -59,9 +60,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     out.locale = code;
   }
   if (o.timeouts !== undefined) {
-    if (typeof o.timeouts !== 'object' || o.timeouts === null) throw bad('timeouts', 'timeouts must be an object.');
+    if (typeof o.timeouts !== 'object' || o.timeouts === null) throw bad('timeouts', `timeouts must be an object; got ${describeType(o.timeouts)}.`);
     for (const [k, v] of Object.entries(o.timeouts as Record<string, unknown>)) {
-      if (k !== 'request' && k !== 'total' && k !== 'frameLoad') throw bad(`timeouts.${k.slice(0, 40)}`, 'Unknown timeout.');
+      if (k !== 'request' && k !== 'total' && k !== 'frameLoad') throw bad(`timeouts.${k.slice(0, 40)}`, 'Unknown timeout; allowed: request, total, frameLoad.');
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 300_000) {
         throw bad(`timeouts.${k}`, 'A timeout must be a number of milliseconds between 1 and 300000.');
       }

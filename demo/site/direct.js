@@ -48,6 +48,27 @@ function readCard() {
   };
 }
 
+/**
+ * Which input each field of a validation error's `fields` is about. The error text is tied to
+ * them (aria-invalid, aria-describedby) and announced once, by the error line's role="alert";
+ * the outcome box does not repeat it.
+ */
+const INPUT_OF = { number: numberInput, exp_month: expInput, exp_year: expInput, cvc: cvcInput, name: nameInput };
+cardError.id ||= 'card-error';
+function showCardError(error) {
+  const bad = new Set((error?.fields ?? []).map((f) => INPUT_OF[f]).filter(Boolean));
+  for (const input of new Set(Object.values(INPUT_OF))) {
+    input.setAttribute('aria-invalid', String(bad.has(input)));
+    const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && id !== cardError.id);
+    if (bad.has(input)) ids.push(cardError.id);
+    if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+  cardError.textContent = error ? describeError(error) : '';
+}
+// Editing a field clears its mark (the line itself stays until the next Pay).
+for (const input of new Set(Object.values(INPUT_OF))) input.addEventListener('input', () => input.setAttribute('aria-invalid', 'false'));
+
 let busy = false;
 /** Set after a successful charge: a paid order is not paid twice. */
 let paid = false;
@@ -55,7 +76,7 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (busy || paid) return;
   clearResult(resultBox);
-  cardError.textContent = '';
+  showCardError(null);
   const cents = amount();
   if (cents === null) return showResult(resultBox, 'error', 'Check the amount', 'Enter an amount between $0.50 and $10,000.');
   if (!isEmail(emailInput.value)) {
@@ -69,7 +90,8 @@ form.addEventListener('submit', async (event) => {
     const name = nameInput.value.trim();
     const { token, error } = await tokenize(() => direct.createToken({ ...readCard(), ...(name ? { name } : {}) }));
     if (error) {
-      if (error.type === 'validation_error') cardError.textContent = describeError(error);
+      // A card the customer can fix: said once, beside its fields, in the frames' words.
+      if (error.type === 'validation_error') return showCardError(error);
       return showResult(resultBox, 'error', 'Payment not completed', describeError(error));
     }
     // Only the token goes to the merchant's backend.

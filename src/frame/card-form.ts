@@ -35,6 +35,8 @@ export interface CardForm {
   focus(): void;
   blur(): void;
   clear(): void;
+  /** Characters typed into the previous split field after it had finished: appended as if typed here. */
+  take(text: string): void;
 }
 
 interface Field {
@@ -78,6 +80,10 @@ export function createCardForm(
   initial: FrameOptions,
   events: FormEvents,
   peerBrand: () => CardBrand | null = () => null,
+  /** For a split field: gives characters to the next field of the group; false when there is none. */
+  handOn: (text: string) => boolean = () => false,
+  /** For a split field: whether another field of the group holds something. */
+  peerStarted: () => boolean = () => false,
 ): CardForm {
   let options: FrameOptions = {};
   const names = TYPE_FIELDS[type].filter((n) => !(n === 'postal_code' && type === 'card' && initial.hidePostalCode));
@@ -121,6 +127,8 @@ export function createCardForm(
     const n = field('number');
     return n ? validateCardNumber(n.el.value).brand : null;
   };
+  // A postal code the merchant made optional may stay empty: complete, and not read for tokenizing.
+  const skipped = (f: Field): boolean => f.name === 'postal_code' && options.postalCode === 'optional' && !f.el.value.trim();
   const cvcBrand = (): CardBrand | null => (field('number') ? ownBrand() : peerBrand());
   const brandFor = (name: FieldName): CardBrand | null => (name === 'cvc' ? cvcBrand() : ownBrand());
 
@@ -131,7 +139,7 @@ export function createCardForm(
     const checks: FieldCheck[] = [];
     let shownError: FieldCheck['code'];
     for (const f of fields) {
-      const c = checkField(f.name, f.el.value, brandFor(f.name));
+      const c: FieldCheck = skipped(f) ? { empty: true, complete: true } : checkField(f.name, f.el.value, brandFor(f.name));
       checks.push(c);
       const visible = c.code && (c.now || (f.shown === 1 && !c.empty) || f.shown === 2);
       // Each input marks only itself (the host's `invalid` style follows aria-invalid, per input).
@@ -173,23 +181,35 @@ export function createCardForm(
     return true;
   };
 
-  for (const f of fields) {
-    f.el.addEventListener('input', (ev) => {
-      const el = f.el;
-      const inputType = (ev as InputEvent).inputType ?? '';
-      const brand = brandFor(f.name);
-      // The caret index is the same before and after: each digit replaced is one UTF-16 unit.
-      const r = reformat(asciiDigits(el.value), el.selectionStart ?? el.value.length, f.prev, inputType, (v) => formatField(f.name, v, brand), SIGNIFICANT[f.name], f.name === 'number');
-      el.value = f.prev = r.value;
-      if (doc.activeElement === el) el.setSelectionRange(r.caret, r.caret);
-      // Typing hides a blur-time error until the next blur; impossible values show at once.
-      f.shown = 0;
-      refresh();
-      // Typing and pasting move on; autofill (insertReplacementText or no type) fills every
-      // field itself and must not have focus jump under it.
-      if ((inputType === 'insertText' || inputType === 'insertFromPaste') && r.caret === r.value.length && checkField(f.name, r.value, brandFor(f.name)).complete && isFinished(f.name, r.value, brandFor(f.name))) {
-        if (!move(f, 1) && type !== 'card') events.advance();
+  // Set when this split field finished and asked the host to move focus on, until it loses focus:
+  // keys that still arrive here were typed for the next field (the host's focus is on its way).
+  let handing = false;
+  const onInput = (f: Field, inputType: string): void => {
+    const el = f.el;
+    const brand = brandFor(f.name);
+    // The caret index is the same before and after: each digit replaced is one UTF-16 unit.
+    const r = reformat(asciiDigits(el.value), el.selectionStart ?? el.value.length, f.prev, inputType, (v) => formatField(f.name, v, brand), SIGNIFICANT[f.name], f.name === 'number');
+    el.value = f.prev = r.value;
+    if (doc.activeElement === el) el.setSelectionRange(r.caret, r.caret);
+    // Typing hides a blur-time error until the next blur; impossible values show at once.
+    f.shown = 0;
+    refresh();
+    // Typing and pasting move on; autofill (insertReplacementText or no type) fills every
+    // field itself and must not have focus jump under it.
+    if ((inputType === 'insertText' || inputType === 'insertFromPaste') && r.caret === r.value.length && checkField(f.name, r.value, brandFor(f.name)).complete && isFinished(f.name, r.value, brandFor(f.name))) {
+      if (!move(f, 1) && type !== 'card') {
+        handing = true;
+        events.advance();
       }
+    }
+  };
+
+  for (const f of fields) {
+    f.el.addEventListener('input', (ev) => onInput(f, (ev as InputEvent).inputType ?? ''));
+    f.el.addEventListener('beforeinput', (ev) => {
+      // Typed at machine speed, the next field's characters reach this finished one before focus
+      // moves: they go to the next field of the group (our origin and credential only, never the host).
+      if (handing && ev.inputType === 'insertText' && ev.data && handOn(ev.data)) ev.preventDefault();
     });
     f.el.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') events.escape();
@@ -197,6 +217,7 @@ export function createCardForm(
       else if (ev.key === 'Backspace' && f.el.value === '' && move(f, -1)) ev.preventDefault();
     });
     f.el.addEventListener('blur', () => {
+      handing = false;
       if (f.shown === 0) f.shown = 1;
       refresh();
     });
@@ -213,6 +234,9 @@ export function createCardForm(
     // Moving between inputs of one frame is not a blur of the element.
     if (wrap.contains(ev.relatedTarget as Node | null)) return;
     focused = false;
+    // Leaving a card the customer has started: empty fields say what they need too (an empty
+    // postal code otherwise only kept Pay disabled, with nothing to say why).
+    if (fields.some((f) => f.el.value) || peerStarted()) for (const f of fields) f.shown = 2;
     events.blur();
     refresh();
   });
@@ -243,7 +267,7 @@ export function createCardForm(
   return {
     names,
     title,
-    read: () => Object.fromEntries(fields.map((f) => [f.name, f.el.value])) as FieldValues,
+    read: () => Object.fromEntries(fields.filter((f) => !skipped(f)).map((f) => [f.name, f.el.value])) as FieldValues,
     brand: () => (field('number') ? ownBrand() : null),
     showErrors(list) {
       for (const f of fields) if (list.includes(f.name)) f.shown = 2;
@@ -261,6 +285,12 @@ export function createCardForm(
         f.shown = 0;
       }
       refresh();
+    },
+    take(text) {
+      const f = fields[0]!;
+      if (f.el.disabled || (handing && handOn(text))) return;
+      f.el.value += text;
+      onInput(f, 'insertText');
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { CardvaultError } from '../errors/cardvault-error';
 import { envelope, fromExpectedWindow, parseFromHost } from '../protocol/envelope';
-import type { FrameOptions, FrameParams, FrameToHost, InboundFromHost, MessageMap } from '../protocol/messages';
+import { ELEMENT_TYPES, type ElementType, type FrameOptions, type FrameParams, type FrameToHost, type InboundFromHost, type MessageMap } from '../protocol/messages';
 import { prefetchEncryptionKeys } from '../transport/key-set';
 import { PROTOCOL_VERSION, VERSION } from '../version';
 import { type CardForm, createCardForm } from './card-form';
@@ -57,6 +57,16 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
 
   const styles = createStyles(doc);
   const peerBrand = () => findSiblings(win, group).find((e) => e.names.includes('number'))?.brand() ?? null;
+  // The next split field of the group (the order the host advances in), bound to our credential:
+  // characters typed past a finished field move only between our own frames.
+  const order = (t: ElementType): number => ELEMENT_TYPES.indexOf(t);
+  const handOn = (text: string): boolean => {
+    const next = findSiblings(win, group)
+      .filter((e) => order(e.type) > order(type) && e.binding() === binding)
+      .sort((a, b) => order(a.type) - order(b.type))[0];
+    next?.take(text);
+    return !!next;
+  };
   const build = (options: FrameOptions): CardForm =>
     createCardForm(doc, type, locale, options, {
       change: (p) => send('change', p),
@@ -64,7 +74,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       blur: () => send('blur', {}),
       escape: () => send('escape', {}),
       advance: () => send('advance', { direction: 'next' }),
-    }, peerBrand);
+    }, peerBrand, handOn, () => findSiblings(win, group).some((e) => Object.values(e.read()).some((v) => v)));
   // Built before hello, from the fragment (styled below): the host's `ready` needs no round trip.
   const form = build(params.options);
   // The title names every input shown ("Secure payment field: Card number, …, and Postal code");
@@ -84,6 +94,7 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     },
     brand: () => form.brand(),
     showErrors: (names) => form.showErrors(names),
+    take: (text) => form.take(text),
   };
   publishField(win, entry);
 

@@ -23,6 +23,8 @@ export interface FieldEntry {
   bind(binding: string): void;
   brand(): CardBrand | null;
   showErrors(names: readonly FieldName[]): void;
+  /** Characters typed into the previous split field after it finished (card-form.ts `take`). */
+  take(text: string): void;
 }
 
 /** Publishes this frame's entry: read-only, non-enumerable, not reconfigurable. */

@@ -21,7 +21,7 @@ export async function createToken(
 ): Promise<Token> {
   // WeakMap#get of a non-object is undefined, never a throw.
   const h = handles.get(element as object);
-  if (!h) throw bad('element');
+  if (!h) throw bad('element', 'an element from elements().create()', element);
   const billing = extra === undefined ? undefined : checkOptions(extra, 'extra', BILLING);
   // Split fields: the card-number frame tokenizes and gathers its siblings' values itself.
   const target = (h.type !== 'card' && h.group.members.get('cardNumber')) || h;

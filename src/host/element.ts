@@ -183,7 +183,8 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
       }
     }
     if (!(el instanceof HTMLElement) || !el.isConnected) {
-      throw new CardvaultError('mount_target_missing', { param: 'target' });
+      // Names the selector the merchant wrote (never a value the customer typed).
+      throw new CardvaultError('mount_target_missing', { param: 'target', message: `mount(): ${typeof target === 'string' ? `nothing matches "${target.slice(0, 100)}"` : 'expected a selector or a connected element'}.` });
     }
     teardown(new CardvaultError('element_not_mounted'));
 
@@ -241,8 +242,8 @@ export function createElement(group: Group, type: ElementType, initial: FrameOpt
 
   const on = (event: string, handler: unknown) => {
     live();
-    if (!EVENTS.includes(event)) throw bad('event');
-    if (typeof handler !== 'function') throw bad('handler');
+    if (!EVENTS.includes(event)) throw bad('event', `one of ${EVENTS.join(', ')}`, event);
+    if (typeof handler !== 'function') throw bad('handler', 'a function', handler);
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
     set.add(handler as Listener);

@@ -31,13 +31,16 @@ export function createElements(ctx: HostContext, options?: unknown): CardvaultEl
   };
   return {
     create(type: ElementType, opts?: unknown) {
-      if (!ELEMENT_TYPES.includes(type)) throw bad('type');
+      if (!ELEMENT_TYPES.includes(type)) throw bad('type', `one of ${ELEMENT_TYPES.join(', ')}`, type);
       const o = checkOptions(opts, 'options', ELEMENT_OPTIONS);
       const m = group.members;
       // One of each type per group, and the combined card never mixed with split fields: the
       // frames of a group gather each other's values by type.
       if (m.has(type) || (m.size > 0 && (type === 'card' || m.has('card')))) {
-        throw new CardvaultError('element_exists', { param: 'type' });
+        throw new CardvaultError('element_exists', {
+          param: 'type',
+          message: m.has(type) ? `${type} exists in this group: use getElement('${type}').` : `card and split fields cannot be mixed in one group: create ${type} in another elements().`,
+        });
       }
       const element = createElement(group, type, o);
       m.set(type, handles.get(element)!);

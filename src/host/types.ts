@@ -40,6 +40,12 @@ export interface ElementOptions {
   disabled?: boolean;
   /** `card` element only: hide the postal-code input. */
   hidePostalCode?: boolean;
+  /**
+   * `card` and `postalCode` elements: `'optional'` lets the customer leave the postal code empty
+   * (then none is sent); `'required'` (the default) asks for one (3 to 10 letters, digits, spaces
+   * or dashes) and says so when it is left empty.
+   */
+  postalCode?: 'optional' | 'required';
   /** `card` element only: hide the brand icon. */
   hideIcon?: boolean;
 }

@@ -35,6 +35,8 @@ export interface FrameOptions {
   disabled?: boolean;
   /** Combined `card` element: hide the postal-code input. */
   hidePostalCode?: boolean;
+  /** `card` and `postalCode` elements: `optional` accepts an empty postal code (default `required`). */
+  postalCode?: 'optional' | 'required';
   /** Combined `card` element: hide the brand icon. */
   hideIcon?: boolean;
   /** The vault's API base (`connect`; it must equal the fragment's `api`): the frame prefetches the encryption key set from it. */

@@ -83,8 +83,9 @@ describe('card.css (the default look)', () => {
     expect(BASE_CSS).toMatch(/\.cv-error\{[^}]*clip-path:inset\(50%\)/);
     expect(BASE_CSS).not.toMatch(/\.cv-error\{[^}]*display:none/);
     expect(BASE_CSS).toMatch(/\.cv-brand\{/);
-    expect(BASE_CSS).toMatch(/\.cv-input--number\{flex:1 1/);
-    expect(BASE_CSS).toMatch(/@media \(max-width:319\.98px\)/);
+    // The combined row wraps rather than shrink the number below a whole 19-digit number.
+    expect(BASE_CSS).toMatch(/\.cv-field--card\{flex-wrap:wrap/);
+    expect(BASE_CSS).toMatch(/\.cv-input--number\{flex:9 0 calc\(21ch \+ 2px\);max-width:100%\}/);
     // CSP-safe: nothing that loads a resource.
     expect(BASE_CSS).not.toMatch(/url\(|@import/);
   });

@@ -20,6 +20,7 @@ function entry(type: FieldEntry['type'], values: FieldValues, bound: string | nu
     read: () => values,
     brand: () => null,
     showErrors,
+    take: () => undefined,
     binding: () => binding,
     bind: (b: string) => {
       binding ??= b;
