@@ -38,5 +38,20 @@ export function parseVaultOrigins(value) {
   return list;
 }
 
+/**
+ * A release build (CARDVAULT_RELEASE=1, what the CDN publishes) must name its vaults, https only:
+ * the development default lets a frame post cards to any loopback port of the customer's machine.
+ * @param {string | undefined} value CARDVAULT_VAULT_ORIGINS
+ * @param {boolean} release
+ * @returns {string[]}
+ */
+export function buildVaultOrigins(value, release) {
+  const list = parseVaultOrigins(value);
+  if (release && (value === undefined || value.trim() === '' || list.some((o) => !o.startsWith('https://')))) {
+    throw new Error('CARDVAULT_VAULT_ORIGINS: a release build (CARDVAULT_RELEASE=1) must list its vaults, https origins only (e.g. https://api.cardvault.dev)');
+  }
+  return list;
+}
+
 /** The list this build uses. */
-export const VAULT_ORIGINS = parseVaultOrigins(process.env.CARDVAULT_VAULT_ORIGINS);
+export const VAULT_ORIGINS = buildVaultOrigins(process.env.CARDVAULT_VAULT_ORIGINS, process.env.CARDVAULT_RELEASE === '1');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOurVault } from '../../../src/frame/vault-origins';
-import { DEV_VAULT_ORIGINS, parseVaultOrigins } from '../../../scripts/vault-origins.mjs';
+import { buildVaultOrigins, DEV_VAULT_ORIGINS, parseVaultOrigins } from '../../../scripts/vault-origins.mjs';
 
 describe('the build’s vault origins (decision 0009)', () => {
   it('defaults to loopback on any port (the development build), and takes an explicit list for a release', () => {
@@ -8,6 +8,14 @@ describe('the build’s vault origins (decision 0009)', () => {
     expect(parseVaultOrigins(' ')).toEqual(DEV_VAULT_ORIGINS);
     expect(parseVaultOrigins('https://api.cardvault.dev')).toEqual(['https://api.cardvault.dev']);
     expect(parseVaultOrigins('https://a.example, http://localhost:5252')).toEqual(['https://a.example', 'http://localhost:5252']);
+  });
+
+  it('refuses a release build (CARDVAULT_RELEASE=1) without an explicit https list', () => {
+    expect(() => buildVaultOrigins(undefined, true)).toThrow(/release build/);
+    expect(() => buildVaultOrigins('http://127.0.0.1:*', true)).toThrow(/release build/);
+    expect(() => buildVaultOrigins('https://api.cardvault.dev, http://localhost:4242', true)).toThrow(/release build/);
+    expect(buildVaultOrigins('https://api.cardvault.dev', true)).toEqual(['https://api.cardvault.dev']);
+    expect(buildVaultOrigins(undefined, false)).toEqual(DEV_VAULT_ORIGINS);
   });
 
   it.each(['http://api.example', 'https://api.example/v1', 'https://api.example:*', 'http://127.0.0.1:5252:*', 'not a url', 'https://api.example/'])('refuses %s', (v) => {
