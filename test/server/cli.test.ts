@@ -109,7 +109,8 @@ describe('cardvault-vault CLI', () => {
       });
       // The data directory stays the running vault's: the command runs inside it.
       expect(statSync(join(dir, 'admin.sock')).mode & 0o777).toBe(0o600);
-      const r = run('keys', 'list');
+      // (Two accounts exist by now; origins list needs no --account.)
+      const r = run('origins', 'list');
       expect(r.status, r.stderr).toBe(0);
       expect(r.json.length).toBeGreaterThan(0);
       const bad = run('keys', 'revoke', 'key_nonexistent');
