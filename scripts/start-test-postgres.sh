@@ -16,6 +16,8 @@ for _ in $(seq 1 30); do
 done
 su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='cardvault'\"" | grep -q 1 ||
   su postgres -c "psql -qc \"create role cardvault login password 'cardvault'\""
+# The bench makes a fresh database per PostgreSQL run (bench/lib/vault.mjs), so the role may create one.
+su postgres -c "psql -qc 'alter role cardvault createdb'" >/dev/null
 su postgres -c "psql -qAtc \"select 1 from pg_database where datname='cardvault_test'\"" | grep -q 1 ||
   su postgres -c "psql -qc 'create database cardvault_test owner cardvault'"
 echo "postgres ready: $cluster"
