@@ -52,7 +52,11 @@ function measure(digits: string): Omit<NumberFit, 'viewport'> {
   const ctx = document.createElement('canvas').getContext('2d')!;
   ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
   const spacing = parseFloat(style.letterSpacing) || 0;
-  const text = ctx.measureText(input.value).width + spacing * input.value.length;
+  // word-spacing (the frame tightens the gaps between digit groups in a narrow frame) applies to
+  // each space; canvas text measurement knows nothing of it.
+  const wordSpacing = parseFloat(style.wordSpacing) || 0;
+  const spaces = input.value.split(' ').length - 1;
+  const text = ctx.measureText(input.value).width + spacing * input.value.length + wordSpacing * spaces;
   const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   const r = input.getBoundingClientRect();
   const frame = document.documentElement.clientWidth;

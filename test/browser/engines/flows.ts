@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo, type DemoRecords, type ReceivedRequest } from '../../../demo/servers.mjs';
+import { checkNumberFits, type WidthDriver } from '../card-width';
 import { CARD_NUMBER_FORMS } from '../demo-helpers';
 import { launchEngine, type EngineBrowser, type EngineName, type EngineSession, type FrameSelector } from './driver';
 
@@ -361,6 +362,43 @@ export function defineDemoFlows(engine: EngineName): void {
       const value = await s.evaluate(() => (document.querySelector('input[autocomplete="cc-number"]') as HTMLInputElement).value, null, COMBINED);
       expect(value).toBe('3782 822463 10005');
     }, FLOW_TIMEOUT);
+
+    it('shows a whole 19-digit number in the combined field at every width from 280 px', async () => {
+      const misfits: unknown[] = [];
+      for (const width of [280, 320, 375, 414, 768, 1000, 1280]) {
+        // The page decides at load whether it is narrow, as a phone would: load it at each width.
+        const s = session ?? (await rig.browser.newSession());
+        session = s;
+        await s.setViewport(width, 900);
+        await s.goto(`${rig.demo.urls.merchant}/`);
+        await frameReady(s, COMBINED);
+        const driver: WidthDriver = {
+          async setViewport() {
+            // In view, as the customer sees it (Chromium renders no off-screen cross-origin frame,
+            // so its animation frames never come), then laid out again: two animation frames in the
+            // card frame, bounded in case an engine throttles them anyway.
+            await s.evaluate((sel) => {
+              document.querySelector(sel)?.scrollIntoView({ block: 'center' });
+              return true;
+            }, COMBINED);
+            await s.evaluate(
+              () => new Promise((ok) => {
+                setTimeout(() => ok(false), 2000);
+                requestAnimationFrame(() => requestAnimationFrame(() => ok(true)));
+              }),
+              null,
+              COMBINED,
+            );
+          },
+          inCardFrame: (fn, arg) => s.evaluate(fn, arg, COMBINED) as never,
+        };
+        const [fit] = await checkNumberFits(driver, [width]);
+        const viewport = await s.evaluate(() => window.innerWidth, null);
+        expect(fit!.value).toBe('4000 0000 0000 0000 006');
+        if (!fit!.fits) misfits.push({ ...fit, viewport });
+      }
+      expect(misfits).toEqual([]);
+    }, FLOW_TIMEOUT * 2);
 
     it('the servers heard a CSP report from a page and a frame that broke their policy, and none from any flow', async () => {
       const s = await open('/');
