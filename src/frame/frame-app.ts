@@ -80,6 +80,10 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   // The title names every input shown ("Secure payment field: Card number, …, and Postal code");
   // hello hands it to the host for the iframe element, so the host carries no translations.
   doc.title = form.title;
+  // A split field has one input. When focus reaches this frame (the host moving on from a finished
+  // field, or a click on the frame's padding), the input takes it at once: keys typed at machine
+  // speed during the hand-over would otherwise land on the frame's body and be lost.
+  if (type !== 'card') win.addEventListener('focus', () => doc.activeElement === doc.body && form.focus());
 
   const entry: FieldEntry = {
     group,

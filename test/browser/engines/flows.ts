@@ -400,6 +400,33 @@ export function defineDemoFlows(engine: EngineName): void {
       expect(misfits).toEqual([]);
     }, FLOW_TIMEOUT * 2);
 
+    // WebKitGTK still loses keys typed at machine speed while focus moves between the split frames
+    // (issue 13 stays open for it): listed as a todo so the reporter shows it in every run.
+    if (engine === 'webkit') it.todo('keeps every character typed at machine speed across the split fields in its own field (WebKit: keys lost in the hand-over)');
+    else it('keeps every character typed at machine speed across the split fields in its own field', async () => {
+      const s = await open('/spa');
+      await fillContact(s, 'spa@example.com', 'Sam Page', 'spa-');
+      await s.click('[data-continue]');
+      const frames = { number: '#card-number iframe', expiry: '#card-expiry iframe', cvc: '#card-cvc iframe', postal: '#postal-code iframe' };
+      for (const frame of Object.values(frames)) await frameReady(s, frame);
+      await s.click('input[autocomplete="cc-number"]', frames.number);
+      // No pause between keys: focus moves from frame to frame while the keys keep coming.
+      await s.type('4242424242424242' + '1234' + '123' + '94107', 0);
+      const want = { number: '4242 4242 4242 4242', expiry: '12 / 34', cvc: '123', postal: '94107' };
+      const read = async () => {
+        const out: Record<string, string> = {};
+        for (const [name, frame] of Object.entries(frames)) out[name] = await s.evaluate(() => (document.querySelector('input') as HTMLInputElement).value, null, frame);
+        return out;
+      };
+      // Every key has been sent when type() returns; the last focus move may still be landing.
+      let got = await read();
+      for (let i = 0; i < 20 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        got = await read();
+      }
+      expect(got).toEqual(want);
+    }, FLOW_TIMEOUT);
+
     it('the servers heard a CSP report from a page and a frame that broke their policy, and none from any flow', async () => {
       const s = await open('/');
       await frameReady(s, COMBINED);
