@@ -30,13 +30,20 @@ export async function startAdminSocket(dataDir: string, ctx: { vault: Vault; sto
   // A socket file left by a killed vault: this process holds the data dir's lock, so it is stale.
   rmSync(path, { force: true });
   const server: Server = createServer((socket) => serveOne(socket, ctx));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
+  // The socket is created owner-only (umask), not chmod-ed afterwards: between bind and chmod a
+  // local user could otherwise connect and run operator commands (create keys, rotate).
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(path, 0o600);
   return () =>
     new Promise<void>((resolve) => {
