@@ -162,5 +162,57 @@ describe.skipIf(!pgUrl)('limits shared by vaults on one PostgreSQL', () => {
       console.log(`[card-testing] two vaults, PostgreSQL: ${ok} of 60 requests through a 20-request per-IP bucket`);
       expect(ok).toBe(20);
     }, 120_000);
+
+    it('two vaults take a busy per-IP bucket a lease at a time: never more than it holds, a fraction of the database writes', async () => {
+      const clock = { now: Date.now() };
+      // 400 tokens, 1,000/s: each vault takes 20 per trip (1/20 of the burst). The clock is frozen,
+      // so the bucket never refills and exactly what it holds can be counted.
+      for (let i = 0; i < 2; i++) {
+        servers.push(
+          await startServer({
+            port: 0,
+            databaseUrl: pgUrl!,
+            schema,
+            kek,
+            now: () => clock.now,
+            log: () => {},
+            abuse: { perIp: { rate: 1000, burst: 400 }, perKey: false, cardTesting: false },
+          }),
+        );
+      }
+      // Counts every write to the shared buckets: the row each request used to queue on.
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      let writes: number;
+      try {
+        await client.query(`SET search_path TO ${schema}`);
+        await client.query('DELETE FROM abuse_buckets');
+        await client.query('CREATE SEQUENCE IF NOT EXISTS bucket_writes');
+        await client.query(`CREATE OR REPLACE FUNCTION count_bucket_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('${schema}.bucket_writes'); RETURN NULL; END $$`);
+        await client.query('CREATE OR REPLACE TRIGGER bucket_writes AFTER INSERT OR UPDATE ON abuse_buckets FOR EACH ROW EXECUTE FUNCTION count_bucket_write()');
+        let ok = 0;
+        // 600 requests, 8 at a time on each vault in turn: concurrent requests wait for a lease on its way.
+        for (let batch = 0; batch < 75; batch++) {
+          const url = servers[batch % 2]!.url;
+          const rs = await Promise.all(Array.from({ length: 8 }, () => postForm(`${url}/v1/tokens`, cardForm(keys.publishableKey))));
+          for (const r of rs) {
+            if (r.status === 200) ok++;
+            else expect(r.body.error.code).toBe('rate_limited');
+          }
+        }
+        const seq = await client.query<{ last_value: string; is_called: boolean }>('SELECT last_value, is_called FROM bucket_writes');
+        writes = seq.rows[0]!.is_called ? Number(seq.rows[0]!.last_value) : 0;
+        console.log(`[card-testing] two vaults, leased bucket: ${ok} of 600 requests through a 400-token per-IP bucket, ${writes} bucket writes`);
+        // Tokens are taken before they are spent: never more than the bucket; at most one lease
+        // (19 tokens) per vault left unspent.
+        expect(ok).toBeLessThanOrEqual(400);
+        expect(ok).toBeGreaterThanOrEqual(400 - 2 * 19);
+      } finally {
+        await client.query('DROP TRIGGER IF EXISTS bucket_writes ON abuse_buckets');
+        await client.end();
+      }
+      // One write per request before leases (600); one per lease and per refusal not yet remembered now.
+      expect(writes).toBeLessThan(100);
+    }, 120_000);
   });
 });

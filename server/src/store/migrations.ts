@@ -215,4 +215,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX origin_claims_account ON origin_claims (account_id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'abuse_bucket_leases',
+    statements: [
+      // A vault takes a hot bucket's tokens a lease at a time (store/abuse.ts): the upsert records
+      // how many it granted, which RETURNING reads (it sees only the new row).
+      `ALTER TABLE abuse_buckets ADD COLUMN granted double precision NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
