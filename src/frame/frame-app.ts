@@ -60,10 +60,12 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
   // The next split field of the group (the order the host advances in), bound to our credential:
   // characters typed past a finished field move only between our own frames.
   const order = (t: ElementType): number => ELEMENT_TYPES.indexOf(t);
-  const handOn = (text: string): boolean => {
-    const next = findSiblings(win, group)
+  const nextField = (): FieldEntry | undefined =>
+    findSiblings(win, group)
       .filter((e) => order(e.type) > order(type) && e.binding() === binding)
       .sort((a, b) => order(a.type) - order(b.type))[0];
+  const handOn = (text: string): boolean => {
+    const next = nextField();
     next?.take(text);
     return !!next;
   };
@@ -73,7 +75,12 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
       focus: () => send('focus', {}),
       blur: () => send('blur', {}),
       escape: () => send('escape', {}),
-      advance: () => send('advance', { direction: 'next' }),
+      // A finished split field moves focus to the next one itself, in the same task as the key that
+      // finished it: the next key then goes to the next input. Through the host (a message there,
+      // a message back) keys typed at machine speed would land on no input in the meantime, and
+      // WebKit drops them (the next frame's body, or the finished frame's). Only when no
+      // sibling of ours takes focus does the host move it.
+      advance: () => nextField()?.focus() || send('advance', { direction: 'next' }),
     }, peerBrand, handOn, () => findSiblings(win, group).some((e) => Object.values(e.read()).some((v) => v)));
   // Built before hello, from the fragment (styled below): the host's `ready` needs no round trip.
   const form = build(params.options);
@@ -99,6 +106,9 @@ export function startFrame({ win, parent = win.parent, tokenize }: FrameEnv): Fr
     brand: () => form.brand(),
     showErrors: (names) => form.showErrors(names),
     take: (text) => form.take(text),
+    // Only a frame its host connected takes focus this way (the host skips one that failed to
+    // load, and so do we: the previous field then asks the host).
+    focus: () => !!port && (form.focus(), doc.hasFocus() && doc.activeElement !== doc.body),
   };
   publishField(win, entry);
 

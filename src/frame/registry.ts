@@ -25,6 +25,8 @@ export interface FieldEntry {
   showErrors(names: readonly FieldName[]): void;
   /** Characters typed into the previous split field after it finished (card-form.ts `take`). */
   take(text: string): void;
+  /** Focuses this frame's (first) input, for the previous split field finishing; true when it has focus. */
+  focus(): boolean;
 }
 
 /** Publishes this frame's entry: read-only, non-enumerable, not reconfigurable. */

@@ -400,10 +400,7 @@ export function defineDemoFlows(engine: EngineName): void {
       expect(misfits).toEqual([]);
     }, FLOW_TIMEOUT * 2);
 
-    // WebKitGTK still loses keys typed at machine speed while focus moves between the split frames
-    // (issue 13 stays open for it): listed as a todo so the reporter shows it in every run.
-    if (engine === 'webkit') it.todo('keeps every character typed at machine speed across the split fields in its own field (WebKit: keys lost in the hand-over)');
-    else it('keeps every character typed at machine speed across the split fields in its own field', async () => {
+    it('keeps every character typed at machine speed across the split fields in its own field', async () => {
       const s = await open('/spa');
       await fillContact(s, 'spa@example.com', 'Sam Page', 'spa-');
       await s.click('[data-continue]');

@@ -34,12 +34,11 @@ afterEach(async () => {
   vi.clearAllMocks();
 });
 
-function boot(type = 'card', extra: Record<string, string> = {}) {
+function boot(type = 'card', extra: Record<string, string> = {}, parent = { postMessage: vi.fn(), frames: [] as unknown[] }) {
   // The binding fixed at creation: the host's key and API base (decision 0009).
   const params = new URLSearchParams({ channel: CHANNEL, group: GROUP, type, hostOrigin: HOST, locale: 'en', cred: KEY, api: API, ...extra });
   const win = new HappyWindow({ url: `${FRAMES}/v${VERSION}/frame/card.en.html#${params}` });
   windows.push(win);
-  const parent = { postMessage: vi.fn(), frames: [] as unknown[] };
   const w = win as unknown as Window;
   Object.defineProperty(win, 'parent', { value: parent, configurable: true });
   const app = startFrame({ win: w, parent: parent as unknown as Window });
@@ -240,5 +239,24 @@ describe('after connect', () => {
     const entry = (win as unknown as Record<string, { group: string; type: string }>)[REGISTRY_KEY]!;
     expect(entry).toMatchObject({ group: GROUP, type: 'cardNumber' });
     expect(() => Object.defineProperty(win, REGISTRY_KEY, { value: {} })).toThrow();
+  });
+
+  it('a finished split field focuses the next one of its group itself; the host moves focus only when none can take it', () => {
+    // Two frames of one group under one page (same frame origin): the number, then the expiry.
+    const pair = (connectExpiry: boolean) => {
+      const parent = { postMessage: vi.fn(), frames: [] as unknown[] };
+      const number = boot('cardNumber', {}, parent);
+      const expiry = boot('cardExpiry', {}, parent);
+      parent.frames.push(number.w, expiry.w);
+      const port = number.connect();
+      if (connectExpiry) expiry.connect();
+      const [typed, next] = [number, expiry].map((b) => b.w.document.querySelector('input') as unknown as HTMLInputElement);
+      typeText(typed!, '4242424242424242');
+      return { advanced: port.sent().some((m) => m.type === 'advance'), nextFocused: expiry.w.document.activeElement === next };
+    };
+    // Connected: focus moves to the expiry's input in the same task as the last digit, no message to the host.
+    expect(pair(true)).toEqual({ advanced: false, nextFocused: true });
+    // Not connected (still loading, or refused): the number asks the host, which skips what failed to load.
+    expect(pair(false)).toEqual({ advanced: true, nextFocused: false });
   });
 });

@@ -21,6 +21,7 @@ function entry(type: FieldEntry['type'], values: FieldValues, bound: string | nu
     brand: () => null,
     showErrors,
     take: () => undefined,
+    focus: () => false,
     binding: () => binding,
     bind: (b: string) => {
       binding ??= b;
