@@ -4,14 +4,18 @@
  * Two implementations of one interface:
  * - {@link MemoryAbuseStore}: this process's memory. Enough for PGlite, which is one process.
  * - {@link SqlAbuseStore}: tables in the database (migration 5), so N vault processes on one
- *   PostgreSQL enforce what one does. Each call is ONE statement (one round trip); the counters are
- *   UNLOGGED tables (no WAL, no fsync per request: a database crash forgets them, which only resets
- *   the windows), the blocks an ordinary table.
+ *   PostgreSQL enforce what one does. Each call is at most ONE statement (one round trip); the
+ *   counters are UNLOGGED tables (no WAL, no fsync per request: a database crash forgets them, which
+ *   only resets the windows), the blocks an ordinary table. A busy vault takes bucket tokens a lease
+ *   at a time (abuse-leases.ts) and sends concurrent tokenizations' statements together
+ *   (abuse-batch.ts): under load, a fraction of a trip per request.
  *
  * No card data is ever stored here: cards appear only as the account-keyed HMAC fingerprint.
  * Counters use fixed windows (`win` = floor(now / window)); the policy lives in ../abuse.ts.
  */
 import type { Db } from './db';
+import { AdmitBatcher } from './abuse-batch';
+import { bucketColumns, bucketsCte, Leases } from './abuse-leases';
 import { num, strOrNull } from './db';
 
 /** A counter or block subject: `ip:…`, `key:…`, `ipkey:… …` or `card:…`, with its parts for listing. */
@@ -217,53 +221,12 @@ export class MemoryAbuseStore implements AbuseStore {
   }
 }
 
-// The refilled bucket, written once for the SET clauses below (every SET expression sees the old row).
-const REFILL = 'LEAST(EXCLUDED.burst, o.tokens + GREATEST(0, EXCLUDED.at - o.at) * EXCLUDED.rate / 1000.0)';
-// What the upsert grants: up to the asked lease (EXCLUDED.granted), never more than the whole tokens in it.
-const GRANT = `CASE WHEN ${REFILL} >= 1 THEN LEAST(EXCLUDED.granted, floor(${REFILL})) ELSE 0 END`;
-
-// Buckets are upserted in name order, so two statements never wait on each other's rows crosswise.
-// $1-$3 names, rates, bursts; $4 now; `want` the parameter holding how many tokens each asks for.
-const bucketsCte = (want: string): string => `b AS (
-  INSERT INTO abuse_buckets AS o (name, tokens, at, rate, burst, ok, granted)
-  SELECT n, burst - w, $4::bigint, rate, burst, true, w FROM unnest($1::text[], $2::float8[], $3::float8[], ${want}::float8[]) AS x(n, rate, burst, w)
-  ON CONFLICT (name) DO UPDATE SET
-    ok = ${REFILL} >= 1,
-    granted = ${GRANT},
-    tokens = ${REFILL} - ${GRANT},
-    at = GREATEST(o.at, EXCLUDED.at), rate = EXCLUDED.rate, burst = EXCLUDED.burst
-  RETURNING name, ok, tokens, rate, granted
-)`;
-
 // $1-$4 buckets and now, $5 block scopes, $6 tokens asked per bucket.
 const GATE = `
 WITH ${bucketsCte('$6')}
 SELECT 'bucket' AS t, name AS scope, ok, tokens, rate, granted, NULL::text AS ip, NULL::text AS principal, NULL::text AS reason, 0 AS level, 0::bigint AS until, 0::bigint AS created_at FROM b
 UNION ALL
 SELECT 'block', scope, false, 0, 0, 0, ip, principal, reason, level, until, created_at FROM abuse_blocks WHERE scope = ANY($5::text[]) AND until > $4::bigint`;
-
-// $1-$3 buckets, $4 now, $5 block scopes (as GATE); $6-$8 scopes, $9 fingerprint, $10 window,
-// $11 tokens asked per bucket.
-const ADMIT = `
-WITH ${bucketsCte('$11')},
-x AS (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]) AS x(scope, ip, principal)),
-s AS (
-  INSERT INTO abuse_seen (scope, fingerprint, win, ip, principal)
-  SELECT scope, $9, $10::bigint, ip, principal FROM x
-  ON CONFLICT (scope, fingerprint, win) DO NOTHING
-  RETURNING scope
-),
-c AS (
-  INSERT INTO abuse_counts AS o (scope, kind, ip, principal, win, n)
-  SELECT x.scope, 'cards', x.ip, x.principal, $10::bigint, 1 FROM x JOIN s ON s.scope = x.scope
-  ON CONFLICT (scope, kind) DO UPDATE SET n = CASE WHEN o.win >= EXCLUDED.win THEN o.n + 1 ELSE 1 END, win = GREATEST(o.win, EXCLUDED.win)
-  RETURNING scope, ip, principal, n
-)
-SELECT 'bucket' AS t, name AS scope, ok, tokens, rate, granted, NULL::text AS ip, NULL::text AS principal, 0 AS n, NULL::text AS reason, 0 AS level, 0::bigint AS until, 0::bigint AS created_at FROM b
-UNION ALL
-SELECT 'count', scope, false, 0, 0, 0, ip, principal, n, NULL, 0, 0, 0 FROM c
-UNION ALL
-SELECT 'block', scope, false, 0, 0, 0, ip, principal, 0, reason, level, until, created_at FROM abuse_blocks WHERE scope = ANY($5::text[]) AND until > $4::bigint`;
 
 const ADD_FAILURE = `
 WITH x AS (
@@ -322,120 +285,14 @@ function read(rows: readonly Record<string, unknown>[]): GateResult & { counts: 
   return { bucketWait: wait, block, counts };
 }
 
-/** A bucket as asked of the database: how many tokens this trip takes from it. */
-interface Ask extends BucketSpec {
-  want: number;
-}
-
-function bucketColumns(asks: readonly Ask[]): [string[], number[], number[], number[]] {
-  const sorted = [...asks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return [sorted.map((b) => b.name), sorted.map((b) => b.rate), sorted.map((b) => b.burst), sorted.map((b) => b.want)];
-}
-
-/** The most tokens a vault takes from one shared bucket in one database trip. */
-const LEASE_MAX = 50;
-/** Leased tokens this process has not used after this long are dropped (the bucket refilled them long ago). */
-const LEASE_MS = 1_000;
-const MAX_LEASES = 10_000;
-
-/**
- * How many tokens a vault takes from a shared bucket per trip: at most 1/20 of the burst and 100 ms
- * of the rate (and {@link LEASE_MAX}), so a small bucket (a test's, or a strict operator's) is
- * taken one token at a time exactly as before.
- */
-export function leaseSize(spec: BucketSpec): number {
-  return Math.max(1, Math.min(LEASE_MAX, Math.floor(spec.burst / 20), Math.floor(spec.rate / 10)));
-}
-
-interface Lease {
-  tokens: number;
-  until: number;
-  rate: number;
-  burst: number;
-  /** The trip taking this bucket's next lease, while it is out: others wait for it, not the row. */
-  refill: Promise<void> | null;
-}
-
-/**
- * This process's leases on the shared buckets. Every request to one vault from one client IP, and
- * every request with one key, takes a token from the same database row: under load that row is
- * where the requests queue (each upsert waits for the one before to commit). A lease takes up to
- * {@link leaseSize} tokens in one trip and spends them here, so a hot bucket costs one trip per
- * lease. Tokens are taken from the database BEFORE they are spent: N vaults never admit more than
- * the bucket holds; they can refuse up to N × (lease − 1) tokens early, which expire unspent.
- */
-class Leases {
-  private readonly map = new Map<string, Lease>();
-
-  private entry(spec: BucketSpec, now: number): Lease {
-    let l = this.map.get(spec.name);
-    if (l === undefined) {
-      if (this.map.size >= MAX_LEASES) for (const [k, v] of this.map) if (v.refill === null) this.map.delete(k);
-      l = { tokens: 0, until: 0, rate: spec.rate, burst: spec.burst, refill: null };
-      this.map.set(spec.name, l);
-    }
-    if (l.until <= now || l.rate !== spec.rate || l.burst !== spec.burst) Object.assign(l, { tokens: 0, rate: spec.rate, burst: spec.burst });
-    return l;
-  }
-
-  /**
-   * Spends a leased token of each bucket that has one (waiting for a lease already on its way) and
-   * returns what to ask the database for, with `settle` to call with its answer (or none, on error).
-   */
-  async take(buckets: readonly BucketSpec[], now: number): Promise<{ asks: Ask[]; settle: (rows: readonly Record<string, unknown>[] | null) => void }> {
-    const asks: Ask[] = [];
-    const resolvers: (() => void)[] = [];
-    // In name order, as the statement upserts them: a request holding one bucket's refill only ever
-    // waits for a later bucket's, so two requests never wait on each other.
-    const sorted = [...buckets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const spec of sorted) {
-      const size = leaseSize(spec);
-      if (size <= 1) {
-        asks.push({ ...spec, want: 1 });
-        continue;
-      }
-      let l = this.entry(spec, now);
-      if (l.tokens < 1 && l.refill !== null) {
-        await l.refill;
-        l = this.entry(spec, now);
-      }
-      if (l.tokens >= 1) {
-        l.tokens -= 1;
-        continue;
-      }
-      if (l.refill !== null) {
-        asks.push({ ...spec, want: 1 });
-        continue;
-      }
-      l.refill = new Promise<void>((resolve) => resolvers.push(resolve));
-      asks.push({ ...spec, want: size });
-    }
-    const settle = (rows: readonly Record<string, unknown>[] | null): void => {
-      for (const ask of asks) {
-        if (ask.want <= 1) continue;
-        const l = this.entry(ask, now);
-        const row = rows?.find((r) => r.t === 'bucket' && r.scope === ask.name);
-        const extra = row === undefined ? 0 : num(row.granted) - 1;
-        if (extra > 0) (l.tokens += extra), (l.until = now + LEASE_MS);
-        l.refill = null;
-      }
-      // Refused by the database while a lease came in meanwhile: spend from it rather than refuse.
-      for (const row of rows ?? []) {
-        if (row.t !== 'bucket' || row.ok === true) continue;
-        const l = this.map.get(String(row.scope));
-        if (l !== undefined && l.tokens >= 1 && l.until > now) (l.tokens -= 1), (row.ok = true);
-      }
-      for (const resolve of resolvers) resolve();
-    };
-    return { asks, settle };
-  }
-}
-
 /** The abuse state in the database: shared by every vault process on it. */
 export class SqlAbuseStore implements AbuseStore {
   private readonly leases = new Leases();
+  private readonly batcher: AdmitBatcher;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.batcher = new AdmitBatcher(db);
+  }
 
   /** Runs `sql` with the buckets' asks as its bucket parameters, spending and refilling leases. */
   private async withBuckets(
@@ -463,9 +320,14 @@ export class SqlAbuseStore implements AbuseStore {
   }
 
   async admit(a: AdmitInput): Promise<GateResult & { counts: Count[] }> {
-    return this.withBuckets(a.buckets, a.now, false, ([n, r, b, w]) =>
-      this.db.query(ADMIT, [n, r, b, a.now, a.blockScopes, ...columns(a.scopes), a.fingerprint, a.win, w], 'abuse_admit'),
-    );
+    const { asks, settle } = await this.leases.take(a.buckets, a.now);
+    let rows: Record<string, unknown>[] | null = null;
+    try {
+      rows = await this.batcher.admit(a, asks);
+    } finally {
+      settle(rows);
+    }
+    return read(rows ?? []);
   }
 
   async addFailure(scopes: readonly Scope[], win: number, fingerprint?: string): Promise<Count[]> {
