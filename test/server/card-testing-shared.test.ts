@@ -137,22 +137,16 @@ describe.skipIf(!pgUrl)('limits shared by vaults on one PostgreSQL', () => {
     afterEach(async () => {
       for (const s of servers.splice(0)) await s.close();
     });
+    /** Two in-process vaults on the schema with one per-IP bucket and a clock frozen at start. */
+    async function twoVaults(perIp: { rate: number; burst: number }): Promise<void> {
+      const now = Date.now();
+      for (let i = 0; i < 2; i++) {
+        servers.push(await startServer({ port: 0, databaseUrl: pgUrl!, schema, kek, now: () => now, log: () => {}, abuse: { perIp, perKey: false, cardTesting: false } }));
+      }
+    }
 
     it('two vaults share one per-IP bucket', async () => {
-      const clock = { now: Date.now() };
-      for (let i = 0; i < 2; i++) {
-        servers.push(
-          await startServer({
-            port: 0,
-            databaseUrl: pgUrl!,
-            schema,
-            kek,
-            now: () => clock.now,
-            log: () => {},
-            abuse: { perIp: { rate: 1, burst: 20 }, perKey: false, cardTesting: false },
-          }),
-        );
-      }
+      await twoVaults({ rate: 1, burst: 20 });
       let ok = 0;
       for (let i = 0; i < 60; i++) {
         const r = await postForm(`${servers[i % 2]!.url}/v1/tokens`, cardForm(keys.publishableKey));
@@ -164,22 +158,9 @@ describe.skipIf(!pgUrl)('limits shared by vaults on one PostgreSQL', () => {
     }, 120_000);
 
     it('two vaults take a busy per-IP bucket a lease at a time: never more than it holds, a fraction of the database writes', async () => {
-      const clock = { now: Date.now() };
       // 400 tokens, 1,000/s: each vault takes 20 per trip (1/20 of the burst). The clock is frozen,
       // so the bucket never refills and exactly what it holds can be counted.
-      for (let i = 0; i < 2; i++) {
-        servers.push(
-          await startServer({
-            port: 0,
-            databaseUrl: pgUrl!,
-            schema,
-            kek,
-            now: () => clock.now,
-            log: () => {},
-            abuse: { perIp: { rate: 1000, burst: 400 }, perKey: false, cardTesting: false },
-          }),
-        );
-      }
+      await twoVaults({ rate: 1000, burst: 400 });
       // Counts every write to the shared buckets: the row each request used to queue on.
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
