@@ -1,6 +1,7 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
 import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type RevokedKeyRef } from './keys';
 import { MemoryAbuseStore, SqlAbuseStore, type AbuseStore } from './abuse';
+import { TokenInsertBatcher, type BatchedInsert, type BatchedOutcome } from './token-batch';
 import { eventChannel, parseEvent, RotationRunningError, StaleDataKeyError, type StoreEvent } from './events';
 import { MIGRATIONS } from './migrations';
 import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
@@ -235,6 +236,7 @@ function tokenParams(t: TokenRow): unknown[] {
 export class SqlStore implements Store {
   readonly backend: 'pglite' | 'postgres';
   readonly abuse: AbuseStore;
+  private readonly inserts: TokenInsertBatcher | null;
   /** The schema (PostgreSQL) or `pglite`: what "this database" means for locks and notifications. */
   readonly scope: string;
 
@@ -246,6 +248,8 @@ export class SqlStore implements Store {
     this.backend = db.kind;
     // PGlite is one process: memory is enough. On PostgreSQL every vault must see the same counters.
     this.abuse = db.kind === 'postgres' ? new SqlAbuseStore(db) : new MemoryAbuseStore();
+    // Concurrent tokenizations share a statement and a commit on PostgreSQL (token-batch.ts).
+    this.inserts = db.kind === 'postgres' ? new TokenInsertBatcher(db, (i) => this.insertAlone(i)) : null;
     this.scope = db.scope;
   }
 
@@ -447,19 +451,14 @@ export class SqlStore implements Store {
   async createToken(input: CreateTokenInput): Promise<CreateTokenResult> {
     const { token, idempotency, clientTokenId } = input;
     if (clientTokenId === undefined) {
-      if (idempotency === undefined) {
-        const rows = await this.db.query(INSERT_TOKEN_ACTIVE_KEY, tokenParams(token), 'token_insert_active_key');
-        if (rows.length === 0) throw new StaleDataKeyError(token.dataKeyId);
-        return { kind: 'created' };
-      }
-      const rows = await this.db.query(
-        INSERT_TOKEN_IDEMPOTENT,
-        [...tokenParams(token), idempotency.key, idempotency.requestHash, idempotency.staleBefore],
-        'token_insert_idem_active_key',
-      );
-      if (num(rows[0]?.key_ok) === 0) throw new StaleDataKeyError(token.dataKeyId);
-      if (num(rows[0]?.inserted) > 0) return { kind: 'created' };
-      return this.readReplay(token.accountId, idempotency.key);
+      const insert: BatchedInsert = {
+        token,
+        ...(idempotency !== undefined ? { idempotency: { key: idempotency.key, requestHash: idempotency.requestHash, ttl: token.createdAt - idempotency.staleBefore } } : {}),
+      };
+      const outcome = await (this.inserts !== null ? this.inserts.insert(insert) : this.insertAlone(insert));
+      if (outcome === 'stale_key') throw new StaleDataKeyError(token.dataKeyId);
+      if (outcome === 'created') return { kind: 'created' };
+      return this.readReplay(token.accountId, idempotency!.key);
     }
     try {
       return await this.db.transaction(async (tx): Promise<CreateTokenResult> => {
@@ -493,6 +492,21 @@ export class SqlStore implements Store {
       if (error instanceof ReplaySignal && idempotency !== undefined) return this.readReplay(token.accountId, idempotency.key);
       throw error;
     }
+  }
+
+  /** One token insert as its own statement, as the batcher's statements would have answered it. */
+  private async insertAlone({ token, idempotency }: BatchedInsert): Promise<BatchedOutcome> {
+    if (idempotency === undefined) {
+      const rows = await this.db.query(INSERT_TOKEN_ACTIVE_KEY, tokenParams(token), 'token_insert_active_key');
+      return rows.length === 0 ? 'stale_key' : 'created';
+    }
+    const rows = await this.db.query(
+      INSERT_TOKEN_IDEMPOTENT,
+      [...tokenParams(token), idempotency.key, idempotency.requestHash, token.createdAt - idempotency.ttl],
+      'token_insert_idem_active_key',
+    );
+    if (num(rows[0]?.key_ok) === 0) return 'stale_key';
+    return num(rows[0]?.inserted) > 0 ? 'created' : 'replay';
   }
 
   private async readReplay(accountId: string, key: string): Promise<CreateTokenResult> {
