@@ -1,7 +1,7 @@
 import { num, numOrNull, strOrNull, type Db, type Row } from './db';
 import { insertApiKey, insertApiKeyByKey, lockUsableCreator, revokeApiKeys, type RevokedKeyRef } from './keys';
 import { MemoryAbuseStore, SqlAbuseStore, type AbuseStore } from './abuse';
-import { TokenInsertBatcher, type BatchedInsert, type BatchedOutcome } from './token-batch';
+import { TokenInsertBatcher, tokenParams, type BatchedInsert, type BatchedOutcome } from './token-batch';
 import { eventChannel, parseEvent, RotationRunningError, StaleDataKeyError, type StoreEvent } from './events';
 import { MIGRATIONS } from './migrations';
 import { claimOrigin, getOriginClaims, listOriginClaims, releaseOrigin, type OriginClaimRow } from './origins';
@@ -214,23 +214,6 @@ function toSecret(r: Row): SecretRow {
   return { name: String(r.name), sealed: String(r.sealed), dataKeyId: String(r.data_key_id), createdAt: num(r.created_at) };
 }
 
-function tokenParams(t: TokenRow): unknown[] {
-  return [
-    t.id,
-    t.accountId,
-    t.livemode,
-    t.cardSealed,
-    t.dataKeyId,
-    t.fingerprint,
-    t.brand,
-    t.last4,
-    t.expMonth,
-    t.expYear,
-    t.clientTokenId,
-    t.createdAt,
-    t.expiresAt,
-  ];
-}
 
 /** The vault's storage in portable SQL over a {@link Db} (PGlite or PostgreSQL). */
 export class SqlStore implements Store {

@@ -145,24 +145,28 @@ async function settle(p: Pending, outcome: Promise<BatchedOutcome>): Promise<voi
   }
 }
 
-function params(batch: readonly Pending[]): unknown[] {
-  const col = <T>(f: (i: BatchedInsert) => T): T[] => batch.map((p) => f(p.insert));
+/** A token's parameters in the tokens table's column order ($1-$13 of every token insert). */
+export function tokenParams(t: TokenRow): unknown[] {
   return [
-    col((i) => i.token.id),
-    col((i) => i.token.accountId),
-    col((i) => i.token.livemode),
-    col((i) => i.token.cardSealed),
-    col((i) => i.token.dataKeyId),
-    col((i) => i.token.fingerprint),
-    col((i) => i.token.brand),
-    col((i) => i.token.last4),
-    col((i) => i.token.expMonth),
-    col((i) => i.token.expYear),
-    col((i) => i.token.clientTokenId),
-    col((i) => i.token.createdAt),
-    col((i) => i.token.expiresAt),
-    col((i) => i.idempotency?.key ?? null),
-    col((i) => i.idempotency?.requestHash ?? null),
-    batch.find((p) => p.insert.idempotency !== undefined)?.insert.idempotency?.ttl ?? 0,
+    t.id,
+    t.accountId,
+    t.livemode,
+    t.cardSealed,
+    t.dataKeyId,
+    t.fingerprint,
+    t.brand,
+    t.last4,
+    t.expMonth,
+    t.expYear,
+    t.clientTokenId,
+    t.createdAt,
+    t.expiresAt,
   ];
+}
+
+function params(batch: readonly Pending[]): unknown[] {
+  // One array per column ($1-$15), each in the batch's order.
+  const rows = batch.map(({ insert: { token, idempotency } }) => [...tokenParams(token), idempotency?.key ?? null, idempotency?.requestHash ?? null]);
+  const columns = rows[0]!.map((_, c) => rows.map((r) => r[c]));
+  return [...columns, batch.find((p) => p.insert.idempotency !== undefined)?.insert.idempotency?.ttl ?? 0];
 }
