@@ -206,8 +206,16 @@ export class Envelope {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES })
       .setAAD(encoder.encode(aad))
       .setAuthTag(ct.subarray(ct.length - TAG_BYTES));
-    // final() throws when the tag does not match (tampered, or another row's value).
-    return new Uint8Array(Buffer.concat([decipher.update(ct.subarray(0, ct.length - TAG_BYTES)), decipher.final()]));
+    // GCM gives every byte from update(); final() only checks the tag, and throws when it does not
+    // match (tampered, or another row's value). No copy: callers zero what they are given.
+    const plain = decipher.update(ct.subarray(0, ct.length - TAG_BYTES));
+    try {
+      decipher.final();
+    } catch (error) {
+      plain.fill(0);
+      throw error;
+    }
+    return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
   }
 
   async openText(sealed: string, aad: string): Promise<string> {

@@ -214,7 +214,6 @@ function toSecret(r: Row): SecretRow {
   return { name: String(r.name), sealed: String(r.sealed), dataKeyId: String(r.data_key_id), createdAt: num(r.created_at) };
 }
 
-
 /** The vault's storage in portable SQL over a {@link Db} (PGlite or PostgreSQL). */
 export class SqlStore implements Store {
   readonly backend: 'pglite' | 'postgres';
